@@ -1,0 +1,56 @@
+# HazardTrack — two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+TIMEOUT ?= 60
+
+.PHONY: run test venv dev migrate demo static serve lint format bench reliability clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install -q -e ".[dev]"
+	touch $@
+
+venv: $(VENV)/.installed
+dev: $(VENV)/.dev-installed
+
+migrate: venv
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py seed_demo --if-empty
+
+static: venv
+	$(PY) manage.py collectstatic --noinput -v 0
+
+run: demo static
+	@HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) TIMEOUT=$(TIMEOUT) PY=$(PY) ./scripts/serve.sh
+
+test: dev
+	$(PY) manage.py collectstatic --noinput -v 0
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+lint: dev
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: dev
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+bench: dev
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+reliability: dev
+	$(PY) -m pytest -q -m slow -p no:randomly $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) staticfiles

@@ -1,0 +1,48 @@
+"""Navigation per role, computed once per request for the base layout."""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from grid import roles
+
+# (url name, label, roles that see it). Each app adds its entries here.
+NAV = [
+    ("home", _("首页"), {roles.INSPECTOR, roles.SUPERVISOR, roles.COUNTY, roles.ADMIN}),
+    ("hazards:my_work", _("我的工作"), {roles.INSPECTOR, roles.SUPERVISOR}),
+    ("hazards:list", _("隐患台账"), {roles.INSPECTOR, roles.SUPERVISOR, roles.COUNTY, roles.ADMIN}),
+    ("hazards:overdue", _("逾期督办"), {roles.SUPERVISOR, roles.COUNTY, roles.ADMIN}),
+    (
+        "inspections:list",
+        _("检查记录"),
+        {roles.INSPECTOR, roles.SUPERVISOR, roles.COUNTY, roles.ADMIN},
+    ),
+    ("enterprises:list", _("企业"), {roles.INSPECTOR, roles.SUPERVISOR, roles.COUNTY, roles.ADMIN}),
+    ("reports:dashboard", _("统计"), {roles.SUPERVISOR, roles.COUNTY, roles.ADMIN}),
+    (
+        "jobs:list",
+        _("我的导出/导入"),
+        {roles.INSPECTOR, roles.SUPERVISOR, roles.COUNTY, roles.ADMIN},
+    ),
+    ("admin:index", _("系统管理"), {roles.ADMIN}),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    role = roles.role_of(user)
+    items = []
+    current = getattr(getattr(request, "resolver_match", None), "view_name", "") or ""
+    for name, label, allowed in NAV:
+        if role not in allowed:
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue  # an area not installed in this build
+        active = current == name or (
+            ":" in name and current.split(":")[0] == name.split(":")[0] and name.endswith(":list")
+        )
+        items.append({"url": url, "label": label, "active": active})
+    return {"nav_items": items, "user_role": role, "user_role_label": roles.LABELS.get(role, "")}

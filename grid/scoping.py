@@ -1,0 +1,191 @@
+"""What a user may see: the one place that decides it.
+
+Every list, detail page, form, export, report and command starts from these functions.
+A user sees the grid cells they are assigned to and everything beneath them
+(横向到边、纵向到底); administrators see everything. Records carry the township and the
+village-level cell they belong to, so scoping is a filter on ``township_id`` or
+``cell_id`` with a short list of ids, never a join or a recursive walk.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+
+from grid import roles
+from grid.models import GridCell
+
+_CACHE_ATTR = "_hazardtrack_scope"
+
+
+class Scope:
+    """The ids that bound what one user sees. ``everything`` means no filter at all."""
+
+    def __init__(self, everything=False, township_ids=(), cell_ids=()):
+        self.everything = everything
+        self.township_ids = frozenset(township_ids)
+        self.cell_ids = frozenset(cell_ids)
+
+    @property
+    def empty(self):
+        return not (self.everything or self.township_ids or self.cell_ids)
+
+    def q(self, prefix=""):
+        """A Q object limiting a model with ``township`` and ``cell`` fields (via prefix)."""
+        if self.everything:
+            return Q()
+        q = Q(pk__in=[])
+        if self.township_ids:
+            q |= Q(**{f"{prefix}township_id__in": sorted(self.township_ids)})
+        if self.cell_ids:
+            q |= Q(**{f"{prefix}cell_id__in": sorted(self.cell_ids)})
+        return q
+
+    def contains(self, township_id, cell_id):
+        return self.everything or township_id in self.township_ids or cell_id in self.cell_ids
+
+
+def scope_of(user):
+    """Compute (once per request: cached on the user object) the user's Scope."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Scope()
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    if roles.role_of(user) == roles.ADMIN:
+        scope = Scope(everything=True)
+    else:
+        assigned = list(
+            GridCell.objects.filter(assignments__user=user, is_active=True).only(
+                "id", "level", "path", "township_id"
+            )
+        )
+        township_ids, cell_ids = set(), set()
+        paths = []
+        for cell in assigned:
+            if cell.level == GridCell.Level.COUNTY:
+                township_ids.update(
+                    GridCell.objects.filter(
+                        parent_id=cell.pk, level=GridCell.Level.TOWNSHIP
+                    ).values_list("id", flat=True)
+                )
+            elif cell.level == GridCell.Level.TOWNSHIP:
+                township_ids.add(cell.pk)
+            else:
+                paths.append(cell.path)
+        if paths:
+            q = Q()
+            for p in paths:
+                q |= Q(path__startswith=p)
+            cell_ids.update(GridCell.objects.filter(q).values_list("id", flat=True))
+        scope = Scope(township_ids=township_ids, cell_ids=cell_ids)
+    setattr(user, _CACHE_ATTR, scope)
+    return scope
+
+
+def forget(user):
+    """Drop the cached scope (after assignments change in the same request)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+    if hasattr(user, "_hazardtrack_role"):
+        delattr(user, "_hazardtrack_role")
+
+
+def sees_everything(user):
+    return scope_of(user).everything
+
+
+def cells_for(user):
+    """Grid cells the user may see: their cells and everything beneath them."""
+    scope = scope_of(user)
+    qs = GridCell.objects.all()
+    if scope.everything:
+        return qs
+    return qs.filter(
+        Q(township_id__in=sorted(scope.township_ids)) | Q(pk__in=sorted(scope.cell_ids))
+    )
+
+
+def townships_for(user):
+    scope = scope_of(user)
+    qs = GridCell.objects.filter(level=GridCell.Level.TOWNSHIP)
+    if scope.everything:
+        return qs
+    cell_townships = GridCell.objects.filter(pk__in=sorted(scope.cell_ids)).values("township_id")
+    return qs.filter(Q(pk__in=sorted(scope.township_ids)) | Q(pk__in=cell_townships))
+
+
+def limit(queryset, user, prefix=""):
+    """Limit any queryset whose model (or ``prefix`` relation) has township and cell fields."""
+    return queryset.filter(scope_of(user).q(prefix))
+
+
+def enterprises_for(user):
+    from enterprises.models import Enterprise
+
+    return limit(Enterprise.objects.all(), user)
+
+
+def hazards_for(user):
+    from hazards.models import Hazard
+
+    return limit(Hazard.objects.all(), user)
+
+
+def inspections_for(user):
+    from inspections.models import Inspection
+
+    return limit(Inspection.objects.all(), user)
+
+
+def enforcement_for(user):
+    from inspections.models import EnforcementAction
+
+    return limit(EnforcementAction.objects.all(), user)
+
+
+def orders_for(user):
+    from hazards.models import SupervisionOrder
+
+    return limit(SupervisionOrder.objects.all(), user)
+
+
+def can_see(user, obj):
+    """True when ``obj`` (anything with township_id and cell_id) lies in the user's scope."""
+    return scope_of(user).contains(getattr(obj, "township_id", None), getattr(obj, "cell_id", None))
+
+
+def get_or_404(queryset, **lookup):
+    try:
+        return queryset.get(**lookup)
+    except queryset.model.DoesNotExist as exc:
+        raise Http404("not found") from exc
+
+
+# Master-data and page permissions by role. Hazard transitions have their own rules in
+# hazards.workflow, which also calls ``require`` for the scope check.
+_ALLOWED = {
+    "view": {roles.INSPECTOR, roles.SUPERVISOR, roles.COUNTY, roles.ADMIN},
+    "enterprise.edit": {roles.SUPERVISOR, roles.COUNTY, roles.ADMIN},
+    "enterprise.import": {roles.ADMIN},
+    "hazard.import": {roles.ADMIN, roles.COUNTY},
+    "hazard.register": {roles.INSPECTOR, roles.SUPERVISOR, roles.COUNTY},
+    "inspection.record": {roles.INSPECTOR, roles.SUPERVISOR, roles.COUNTY},
+    "enforcement.record": {roles.INSPECTOR, roles.SUPERVISOR, roles.COUNTY},
+    "order.issue": {roles.SUPERVISOR, roles.COUNTY},
+    "report.view": {roles.SUPERVISOR, roles.COUNTY, roles.ADMIN},
+    "overdue.board": {roles.SUPERVISOR, roles.COUNTY, roles.ADMIN},
+    "coverage.board": {roles.SUPERVISOR, roles.COUNTY, roles.ADMIN},
+}
+
+
+def allowed(user, action):
+    return roles.role_of(user) in _ALLOWED[action]
+
+
+def require(user, action, obj=None):
+    """Raise Http404 when ``obj`` is outside the user's scope, PermissionDenied when the
+    user's role may not do ``action``. Visible-but-forbidden is 403; invisible is 404."""
+    if obj is not None and not can_see(user, obj):
+        raise Http404("not found")
+    if not allowed(user, action):
+        raise PermissionDenied

@@ -1,0 +1,418 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.choices import HazardLevel
+
+Level = HazardLevel
+
+
+class Status(models.TextChoices):
+    FOUND = "found", _("已登记")
+    DEADLINE = "deadline", _("限期整改")
+    FIXED = "fixed", _("已整改待验收")
+    CLOSED = "closed", _("已销号")
+    VOID = "void", _("已作废")
+
+
+OPEN_STATES = frozenset({Status.FOUND, Status.DEADLINE, Status.FIXED})
+TERMINAL_STATES = frozenset({Status.CLOSED, Status.VOID})
+
+
+class Category(models.TextChoices):
+    UNSAFE_CONDITION = "condition", _("物的不安全状态")
+    UNSAFE_BEHAVIOUR = "behaviour", _("人的不安全行为")
+    MANAGEMENT = "management", _("管理缺陷")
+
+
+class Subject(models.TextChoices):
+    FIRE = "fire", _("消防")
+    ELECTRICAL = "electrical", _("电气")
+    SPECIAL_EQUIPMENT = "special_equipment", _("特种设备")
+    HAZCHEM = "hazchem", _("危化品")
+    CONFINED_SPACE = "confined_space", _("有限空间")
+    DUST = "dust", _("粉尘")
+    MACHINERY = "machinery", _("机械")
+    WORK_AT_HEIGHT = "height", _("高处作业")
+    GAS = "gas", _("燃气")
+    BUILDING = "building", _("建筑结构")
+    OCCUPATIONAL_HEALTH = "occupational_health", _("职业健康")
+    MANAGEMENT = "management", _("安全管理")
+    OTHER = "other", _("其他")
+
+
+class ListingLevel(models.TextChoices):
+    NONE = "", _("未挂牌")
+    TOWNSHIP = "township", _("乡镇挂牌督办")
+    COUNTY = "county", _("县级挂牌督办")
+
+
+class HazardQuerySet(models.QuerySet):
+    def counted(self):
+        """Hazards that count in statistics (VOID is kept but never counted)."""
+        return self.exclude(status=Status.VOID)
+
+    def open(self):
+        return self.filter(status__in=OPEN_STATES)
+
+    def overdue(self, as_of=None):
+        """In DEADLINE with a deadline before ``as_of`` (default: today in Asia/Shanghai)."""
+        as_of = as_of or timezone.localdate()
+        return self.filter(status=Status.DEADLINE, deadline__lt=as_of)
+
+
+class Hazard(models.Model):
+    """隐患: one hidden hazard and its rectification. Only hazards.workflow changes status."""
+
+    number = models.CharField(_("隐患编号"), max_length=20, unique=True)
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        related_name="hazards",
+        verbose_name=_("企业"),
+    )
+    # Copied from the enterprise at registration, like a checklist snapshot: scoping and
+    # reports filter on these columns and never join to resolve them.
+    cell = models.ForeignKey(
+        "grid.GridCell", on_delete=models.PROTECT, related_name="+", verbose_name=_("网格")
+    )
+    township = models.ForeignKey(
+        "grid.GridCell", on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇")
+    )
+    industry = models.CharField(_("行业"), max_length=32)
+    inspection = models.ForeignKey(
+        "inspections.Inspection",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hazards",
+        verbose_name=_("来源检查"),
+    )
+    inspection_item = models.ForeignKey(
+        "inspections.InspectionItem",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hazards",
+        verbose_name=_("来源检查项"),
+    )
+    checklist_item = models.ForeignKey(
+        "inspections.ChecklistItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("检查表条目"),
+    )
+    level = models.CharField(_("隐患等级"), max_length=8, choices=Level.choices)
+    category = models.CharField(_("隐患类别"), max_length=12, choices=Category.choices)
+    subject = models.CharField(
+        _("专业类别"), max_length=24, choices=Subject.choices, default=Subject.OTHER
+    )
+    description = models.TextField(_("隐患描述"))
+    location = models.CharField(_("部位"), max_length=200, blank=True)
+    found_on = models.DateField(_("发现日期"))
+    finders = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="hazards_found", verbose_name=_("检查人员")
+    )
+    finder_names = models.CharField(
+        _("检查人员（导入）"),
+        max_length=200,
+        blank=True,
+        help_text=_("从旧台账导入时的检查人员姓名"),
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("登记人"),
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.FOUND, editable=False
+    )
+    # 五定: measures, responsibility, funds, deadline, contingency plan.
+    measures = models.TextField(_("整改措施"), blank=True)
+    responsible_person = models.CharField(_("整改责任人"), max_length=50, blank=True)
+    funds_yuan = models.DecimalField(
+        _("整改资金（元）"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    deadline = models.DateField(_("整改期限"), null=True, blank=True, editable=False)
+    original_deadline = models.DateField(_("原定整改期限"), null=True, blank=True, editable=False)
+    contingency_plan = models.TextField(_("应急预案"), blank=True)
+    extension_requested_until = models.DateField(
+        _("申请延期至"), null=True, blank=True, editable=False
+    )
+    extension_reason = models.CharField(_("延期理由"), max_length=500, blank=True, editable=False)
+    # Major hazards.
+    basis_standard = models.CharField(_("判定依据（标准）"), max_length=200, blank=True)
+    basis_clause = models.CharField(_("判定依据（条款）"), max_length=200, blank=True)
+    stop_scope = models.CharField(_("停产停业范围"), max_length=200, blank=True)
+    listing_level = models.CharField(
+        _("挂牌督办"), max_length=10, choices=ListingLevel.choices, blank=True, default=""
+    )
+    referred_at = models.DateTimeField(_("移送县级时间"), null=True, blank=True, editable=False)
+    # Rectification and close-out.
+    fixed_on = models.DateField(_("整改完成日期"), null=True, blank=True, editable=False)
+    fixed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("整改上报人"),
+    )
+    fix_note = models.TextField(_("整改情况"), blank=True, editable=False)
+    closed_on = models.DateField(_("销号日期"), null=True, blank=True, editable=False)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("销号人"),
+    )
+    acceptance_note = models.TextField(_("验收/评估意见"), blank=True, editable=False)
+    void_reason = models.CharField(_("作废理由"), max_length=500, blank=True, editable=False)
+    is_recurrence = models.BooleanField(_("反复出现"), default=False, editable=False)
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now, editable=False)
+
+    objects = HazardQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("隐患")
+        verbose_name_plural = _("隐患")
+        ordering = ["-found_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="hazard_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(level__in=Level.values), name="hazard_level_valid"),
+            models.CheckConstraint(
+                condition=Q(category__in=Category.values), name="hazard_category_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.DEADLINE) | Q(deadline__isnull=False),
+                name="hazard_deadline_state_has_deadline",
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline__isnull=True) | Q(original_deadline__isnull=False),
+                name="hazard_deadline_keeps_original",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=[Status.FIXED, Status.CLOSED]) | Q(fixed_on__isnull=False),
+                name="hazard_fixed_has_fixed_on",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.CLOSED) | Q(closed_on__isnull=False),
+                name="hazard_closed_has_closed_on",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=Status.CLOSED) | Q(closed_on__isnull=True),
+                name="hazard_closed_on_only_when_closed",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.VOID) | ~Q(void_reason=""),
+                name="hazard_void_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(fixed_on__isnull=True) | Q(fixed_on__gte=models.F("found_on")),
+                name="hazard_fixed_not_before_found",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=models.F("fixed_on")),
+                name="hazard_closed_not_before_fixed",
+            ),
+            models.CheckConstraint(
+                condition=Q(funds_yuan__isnull=True) | Q(funds_yuan__gte=0),
+                name="hazard_funds_not_negative",
+            ),
+        ]
+        indexes = [
+            # Reports: everything a county summary reads, keyed by the period column.
+            models.Index(
+                fields=[
+                    "found_on",
+                    "township",
+                    "cell",
+                    "level",
+                    "status",
+                    "deadline",
+                    "original_deadline",
+                    "fixed_on",
+                ],
+                name="hazard_report_cover",
+            ),
+            # The ledger: a township's hazards in a state, newest first.
+            models.Index(
+                fields=["township", "status", "-found_on", "-id"], name="hazard_list_township"
+            ),
+            models.Index(fields=["-found_on", "-id"], name="hazard_list_all"),
+            models.Index(fields=["cell", "status"], name="hazard_by_cell_status"),
+            models.Index(fields=["enterprise", "status"], name="hazard_by_enterprise"),
+            # Overdue board and "my work": open hazards by deadline.
+            models.Index(
+                fields=["deadline"],
+                name="hazard_open_by_deadline",
+                condition=Q(status="deadline"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.description[:30]}"
+
+    @property
+    def is_open(self):
+        return self.status in OPEN_STATES
+
+    @property
+    def is_major(self):
+        return self.level == Level.MAJOR
+
+    def is_overdue(self, as_of=None):
+        as_of = as_of or timezone.localdate()
+        return (
+            self.status == Status.DEADLINE and self.deadline is not None and self.deadline < as_of
+        )
+
+    def overdue_days(self, as_of=None):
+        as_of = as_of or timezone.localdate()
+        if not self.is_overdue(as_of):
+            return 0
+        return (as_of - self.deadline).days
+
+    @property
+    def is_rectified(self):
+        """已整改 as the official forms count it: general FIXED or CLOSED; major only CLOSED."""
+        if self.level == Level.MAJOR:
+            return self.status == Status.CLOSED
+        return self.status in (Status.FIXED, Status.CLOSED)
+
+
+class HazardEvent(models.Model):
+    """One append-only line of a hazard's history. Never updated, never deleted."""
+
+    hazard = models.ForeignKey(
+        Hazard, on_delete=models.PROTECT, related_name="events", verbose_name=_("隐患")
+    )
+    action = models.CharField(_("操作"), max_length=32)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("操作人"),
+    )
+    at = models.DateTimeField(_("时间"), default=timezone.now, editable=False)
+    from_status = models.CharField(_("原状态"), max_length=10, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=10)
+    note = models.TextField(_("说明"), blank=True)
+    data = models.JSONField(_("数据"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("隐患处理记录")
+        verbose_name_plural = _("隐患处理记录")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["hazard", "at"], name="hazardevent_by_hazard")]
+
+    def __str__(self):
+        return f"{self.hazard_id} {self.action} {self.from_status}→{self.to_status}"
+
+
+class HazardPhoto(models.Model):
+    """A processed photo (oriented, EXIF stripped, ≤1920 px JPEG) and its thumbnail."""
+
+    class Kind(models.TextChoices):
+        BEFORE = "before", _("整改前")
+        AFTER = "after", _("整改后")
+        EVIDENCE = "evidence", _("验收材料")
+
+    hazard = models.ForeignKey(
+        Hazard, on_delete=models.PROTECT, related_name="photos", verbose_name=_("隐患")
+    )
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    image = models.ImageField(_("照片"), upload_to="hazards/%Y/%m/")
+    thumbnail = models.ImageField(_("缩略图"), upload_to="hazards/%Y/%m/thumbs/")
+    width = models.PositiveIntegerField(_("宽"), default=0)
+    height = models.PositiveIntegerField(_("高"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("上传人"),
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now, editable=False)
+    event = models.ForeignKey(
+        HazardEvent,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="photos",
+        verbose_name=_("所属处理记录"),
+    )
+
+    class Meta:
+        verbose_name = _("隐患照片")
+        verbose_name_plural = _("隐患照片")
+        ordering = ["uploaded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["before", "after", "evidence"]), name="hazardphoto_kind_valid"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.hazard_id} {self.get_kind_display()}"
+
+
+class SupervisionOrder(models.Model):
+    """督办单 for an overdue or major hazard, or a 挂牌督办 listing of a major hazard."""
+
+    class Kind(models.TextChoices):
+        ORDER = "order", _("督办单")
+        LISTING = "listing", _("挂牌督办")
+
+    class IssuingLevel(models.TextChoices):
+        TOWNSHIP = "township", _("乡镇")
+        COUNTY = "county", _("县级")
+
+    number = models.CharField(_("督办编号"), max_length=20, unique=True)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.ORDER)
+    level = models.CharField(_("督办级别"), max_length=10, choices=IssuingLevel.choices)
+    hazard = models.ForeignKey(
+        Hazard, on_delete=models.PROTECT, related_name="orders", verbose_name=_("隐患")
+    )
+    cell = models.ForeignKey("grid.GridCell", on_delete=models.PROTECT, related_name="+")
+    township = models.ForeignKey("grid.GridCell", on_delete=models.PROTECT, related_name="+")
+    authority = models.CharField(_("督办单位"), max_length=100)
+    document_number = models.CharField(_("文号"), max_length=60, blank=True)
+    issued_on = models.DateField(_("下达日期"))
+    deadline = models.DateField(_("督办期限"))
+    requirements = models.TextField(_("督办要求"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("签发人"),
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("督办单")
+        verbose_name_plural = _("督办单")
+        ordering = ["-issued_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deadline__gte=models.F("issued_on")),
+                name="order_deadline_not_before_issue",
+            ),
+        ]
+        indexes = [models.Index(fields=["issued_on", "township"], name="order_report_cover")]
+
+    def __str__(self):
+        return self.number

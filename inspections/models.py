@@ -1,0 +1,326 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.choices import HazardLevel
+
+
+class ChecklistTemplate(models.Model):
+    """检查表: categories of numbered items. Edited by administrators in the admin."""
+
+    name = models.CharField(_("检查表名称"), max_length=120, unique=True)
+    industry = models.CharField(
+        _("适用行业"), max_length=32, blank=True, help_text=_("留空表示通用")
+    )
+    description = models.TextField(_("说明"), blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("检查表")
+        verbose_name_plural = _("检查表")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ChecklistCategory(models.Model):
+    template = models.ForeignKey(
+        ChecklistTemplate,
+        on_delete=models.CASCADE,
+        related_name="categories",
+        verbose_name=_("检查表"),
+    )
+    number = models.PositiveSmallIntegerField(_("序号"))
+    name = models.CharField(_("类别名称"), max_length=100)
+
+    class Meta:
+        verbose_name = _("检查类别")
+        verbose_name_plural = _("检查类别")
+        ordering = ["template_id", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template", "number"], name="checklistcategory_unique_number"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.name}"
+
+
+class ChecklistItem(models.Model):
+    category = models.ForeignKey(
+        ChecklistCategory,
+        on_delete=models.CASCADE,
+        related_name="items",
+        verbose_name=_("类别"),
+    )
+    number = models.PositiveSmallIntegerField(_("序号"))
+    text = models.TextField(_("检查内容"))
+    basis = models.CharField(_("依据"), max_length=255, blank=True)
+    default_level = models.CharField(
+        _("默认隐患等级"),
+        max_length=8,
+        choices=HazardLevel.choices,
+        default=HazardLevel.GENERAL,
+    )
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("检查项")
+        verbose_name_plural = _("检查项")
+        ordering = ["category__number", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "number"], name="checklistitem_unique_number"
+            )
+        ]
+
+    def __str__(self):
+        return self.text[:40]
+
+
+class Inspection(models.Model):
+    """One inspection group's visit to one enterprise on one date (检查组一次)."""
+
+    class Kind(models.TextChoices):
+        ROUTINE = "routine", _("日常检查")
+        SPECIAL = "special", _("专项检查")
+        SUPERVISION = "supervision", _("督查")
+        RECHECK = "recheck", _("复查")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("填写中")
+        SUBMITTED = "submitted", _("已提交")
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        related_name="inspections",
+        verbose_name=_("企业"),
+    )
+    cell = models.ForeignKey(
+        "grid.GridCell",
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("网格"),
+    )
+    township = models.ForeignKey(
+        "grid.GridCell",
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("乡镇"),
+    )
+    date = models.DateField(_("检查日期"))
+    kind = models.CharField(
+        _("检查类型"), max_length=16, choices=Kind.choices, default=Kind.ROUTINE
+    )
+    is_enforcement = models.BooleanField(
+        _("执法检查"), default=False, help_text=_("执法检查须两名及以上执法人员")
+    )
+    template = models.ForeignKey(
+        ChecklistTemplate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspections",
+        verbose_name=_("检查表"),
+    )
+    inspectors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="inspections", verbose_name=_("检查人员")
+    )
+    # The size of the group, kept with the record so 出动检查人次 is a plain SUM.
+    inspector_count = models.PositiveSmallIntegerField(_("检查人数"), default=1)
+    representative = models.CharField(_("企业陪同人员（签字）"), max_length=50, blank=True)
+    representative_refused = models.BooleanField(_("企业拒绝签字"), default=False)
+    refusal_note = models.CharField(_("拒签说明"), max_length=255, blank=True)
+    notes = models.TextField(_("备注"), blank=True)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("录入人"),
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("检查记录")
+        verbose_name_plural = _("检查记录")
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(inspector_count__gte=1), name="inspection_has_inspectors"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_enforcement=False) | models.Q(inspector_count__gte=2),
+                name="inspection_enforcement_needs_two",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="draft") | models.Q(submitted_at__isnull=False),
+                name="inspection_submitted_has_time",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["draft", "submitted"]),
+                name="inspection_status_valid",
+            ),
+        ]
+        indexes = [
+            # Reports: inspections in a period, per township (BASELINES.md).
+            models.Index(
+                fields=["date", "township", "enterprise", "inspector_count"],
+                name="inspection_report_cover",
+            ),
+            models.Index(fields=["enterprise", "-date"], name="inspection_by_enterprise"),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise} {self.date:%Y-%m-%d}"
+
+    @property
+    def is_locked(self):
+        return self.status == self.Status.SUBMITTED
+
+
+class InspectionItem(models.Model):
+    """A snapshot of one checklist item as the inspection used it, with its result."""
+
+    class Result(models.TextChoices):
+        PENDING = "pending", _("未检查")
+        PASS = "pass", _("合格")
+        FAIL = "fail", _("不合格")
+        NA = "na", _("不适用")
+
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.CASCADE, related_name="items", verbose_name=_("检查记录")
+    )
+    source_item = models.ForeignKey(
+        ChecklistItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("来源检查项"),
+    )
+    position = models.PositiveSmallIntegerField(_("顺序"))
+    category_number = models.PositiveSmallIntegerField(_("类别序号"))
+    category_name = models.CharField(_("类别"), max_length=100)
+    number = models.PositiveSmallIntegerField(_("序号"))
+    text = models.TextField(_("检查内容"))
+    basis = models.CharField(_("依据"), max_length=255, blank=True)
+    default_level = models.CharField(
+        _("默认隐患等级"), max_length=8, choices=HazardLevel.choices, default=HazardLevel.GENERAL
+    )
+    result = models.CharField(
+        _("检查结果"), max_length=8, choices=Result.choices, default=Result.PENDING
+    )
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+    photo = models.ImageField(_("现场照片"), upload_to="inspections/%Y/%m/", blank=True)
+
+    class Meta:
+        verbose_name = _("检查项结果")
+        verbose_name_plural = _("检查项结果")
+        ordering = ["inspection_id", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inspection", "position"], name="inspectionitem_unique_position"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(result__in=["pending", "pass", "fail", "na"]),
+                name="inspectionitem_result_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.category_number}.{self.number} {self.text[:30]}"
+
+    @property
+    def code(self):
+        return f"{self.category_number}.{self.number}"
+
+
+class EnforcementAction(models.Model):
+    """执法: documents, warning talks, cases filed, stop orders, with fines in yuan."""
+
+    class Kind(models.TextChoices):
+        DOCUMENT = "document", _("执法文书")
+        TALK = "talk", _("约谈提醒")
+        CASE = "case", _("立案查处")
+        SUSPENSION = "suspension", _("责令停产停业")
+
+    class DocumentKind(models.TextChoices):
+        RECTIFY_ORDER = "rectify_order", _("责令限期整改指令书")
+        ONSITE_DECISION = "onsite_decision", _("现场处理措施决定书")
+        RECHECK_OPINION = "recheck_opinion", _("整改复查意见书")
+        PENALTY_DECISION = "penalty_decision", _("行政处罚决定书")
+        INQUIRY_RECORD = "inquiry_record", _("询问笔录")
+        OTHER = "other", _("其他文书")
+
+    kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices)
+    document_kind = models.CharField(
+        _("文书种类"), max_length=24, choices=DocumentKind.choices, blank=True
+    )
+    document_number = models.CharField(_("文书编号"), max_length=60, blank=True)
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        related_name="enforcement_actions",
+        verbose_name=_("企业"),
+    )
+    cell = models.ForeignKey(
+        "grid.GridCell", on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    township = models.ForeignKey(
+        "grid.GridCell", on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    inspection = models.ForeignKey(
+        Inspection,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enforcement_actions",
+        verbose_name=_("关联检查"),
+    )
+    hazard = models.ForeignKey(
+        "hazards.Hazard",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enforcement_actions",
+        verbose_name=_("关联隐患"),
+    )
+    date = models.DateField(_("日期"))
+    fine_yuan = models.DecimalField(_("罚款（元）"), max_digits=12, decimal_places=2, default=0)
+    description = models.TextField(_("内容"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("录入人"),
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("执法记录")
+        verbose_name_plural = _("执法记录")
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(fine_yuan__gte=0), name="enforcement_fine_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["document", "talk", "case", "suspension"]),
+                name="enforcement_kind_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["date", "township", "kind"], name="enforcement_report_cover"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.enterprise}"
