@@ -2,7 +2,6 @@
 
 import random
 import string
-from datetime import date
 
 import factory
 from django.contrib.auth.models import Group, User
@@ -97,12 +96,4 @@ def today():
     return timezone.localdate()
 
 
-__all__ = [
-    "EnterpriseFactory",
-    "GridCellFactory",
-    "UserFactory",
-    "date",
-    "make_cell",
-    "today",
-    "valid_uscc",
-]
+# --- Factories of other areas are appended below, one section per app. ---
