@@ -49,6 +49,45 @@ class ListingLevel(models.TextChoices):
     COUNTY = "county", _("县级挂牌督办")
 
 
+# --- The report definitions of DESIGN.md, as Q objects. ----------------------------------
+# Reports (grouped Count(filter=...)), the ledger's status filter and the exports all use
+# these, so a figure, the list behind it and its Excel file always agree. ``as_of`` is the
+# date the status is read at; with today's date they match the current status exactly.
+
+
+def q_counted():
+    """Counted in statistics: everything but VOID."""
+    return ~Q(status=Status.VOID)
+
+
+def q_rectified(as_of):
+    """已整改: general hazards FIXED or CLOSED; major hazards only CLOSED (已整改销号)."""
+    general = Q(level=Level.GENERAL, status__in=[Status.FIXED, Status.CLOSED], fixed_on__lte=as_of)
+    major = Q(level=Level.MAJOR, status=Status.CLOSED, closed_on__lte=as_of)
+    return general | major
+
+
+def q_closed(as_of):
+    """销号: CLOSED on or before the as-of date."""
+    return Q(status=Status.CLOSED, closed_on__lte=as_of)
+
+
+def q_overdue(as_of):
+    """逾期: in DEADLINE past the deadline on the as-of date (never stored)."""
+    still_open = Q(status=Status.DEADLINE, deadline__lt=as_of)
+    fixed_later = Q(
+        status__in=[Status.FIXED, Status.CLOSED], deadline__lt=as_of, fixed_on__gt=as_of
+    )
+    return still_open | fixed_later
+
+
+def q_on_time(as_of):
+    """按期整改: rectified, and fixed by the original deadline (no deadline: fixed on the spot)."""
+    return q_rectified(as_of) & (
+        Q(original_deadline__isnull=True) | Q(fixed_on__lte=models.F("original_deadline"))
+    )
+
+
 class HazardQuerySet(models.QuerySet):
     def counted(self):
         """Hazards that count in statistics (VOID is kept but never counted)."""
@@ -59,8 +98,10 @@ class HazardQuerySet(models.QuerySet):
 
     def overdue(self, as_of=None):
         """In DEADLINE with a deadline before ``as_of`` (default: today in Asia/Shanghai)."""
-        as_of = as_of or timezone.localdate()
-        return self.filter(status=Status.DEADLINE, deadline__lt=as_of)
+        return self.filter(q_overdue(as_of or timezone.localdate()))
+
+    def rectified(self, as_of=None):
+        return self.filter(q_rectified(as_of or timezone.localdate()))
 
 
 class Hazard(models.Model):
@@ -245,6 +286,7 @@ class Hazard(models.Model):
                     "deadline",
                     "original_deadline",
                     "fixed_on",
+                    "closed_on",
                 ],
                 name="hazard_report_cover",
             ),
