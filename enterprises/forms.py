@@ -1,0 +1,110 @@
+"""Parsing and validating enterprise input; saving is enterprises.services' job."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from enterprises import services
+from enterprises.models import Enterprise
+from enterprises.validators import normalize_uscc
+
+
+def cell_label(cell):
+    """A village as "乡镇 · 工作区 · 村" (township and parent come select_related)."""
+    parts = []
+    if cell.township_id and cell.township_id != cell.pk and cell.township:
+        parts.append(cell.township.name)
+    if cell.parent_id and cell.parent_id != cell.township_id and cell.parent:
+        parts.append(cell.parent.name)
+    parts.append(cell.name)
+    return " · ".join(parts)
+
+
+class VillageChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return cell_label(obj)
+
+
+class InspectorChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        full = obj.get_full_name()
+        return f"{full}（{obj.username}）" if full else obj.username
+
+
+def bootstrap(form):
+    """Bootstrap classes on every widget: one column, large touch targets on a phone."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.Select | forms.SelectMultiple):
+            widget.attrs.setdefault("class", "form-select")
+        else:
+            widget.attrs.setdefault("class", "form-control")
+
+
+class EnterpriseForm(forms.ModelForm):
+    """Create/edit an enterprise. ``user`` bounds the cells and the 包保 choices."""
+
+    cell = VillageChoiceField(queryset=None, label=_("所属网格"))
+    inspectors = InspectorChoiceField(
+        queryset=None,
+        required=False,
+        label=_("包保责任人"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("实名包保：可选您负责网格内的工作人员，可多选。"),
+    )
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "name",
+            "uscc",
+            "industry",
+            "scale",
+            "cell",
+            "address",
+            "legal_representative",
+            "safety_officer",
+            "phone",
+            "risk",
+            "status",
+            "inspectors",
+        ]
+        error_messages = {
+            "uscc": {"unique": _("该统一社会信用代码已登记，不能重复登记。")},
+            "name": {"required": _("请填写企业名称。")},
+        }
+        widgets = {"phone": forms.TextInput(attrs={"inputmode": "tel"})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["cell"].queryset = services.village_choices(user)
+        self.fields["inspectors"].queryset = services.inspector_choices(user)
+        self.fields["uscc"].widget.attrs.update(
+            {"autocapitalize": "characters", "maxlength": "18", "spellcheck": "false"}
+        )
+        bootstrap(self)
+
+    def clean_uscc(self):
+        return normalize_uscc(self.cleaned_data.get("uscc"))
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("企业名录（.xlsx）"),
+        help_text=_("第 1 行为表头，列顺序不限；每行一家企业。"),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
+    dry_run = forms.BooleanField(
+        label=_("仅检查，不写入（试导入）"),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self)

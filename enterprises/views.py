@@ -1,0 +1,165 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from core.spreadsheets import workbook_bytes
+from enterprises import services
+from enterprises.filters import EnterpriseFilter
+from enterprises.forms import EnterpriseForm, ImportForm
+from enterprises.imports import HEADERS, import_enterprises
+from enterprises.models import EnterpriseStatus
+from grid import scoping
+
+PAGE_SIZE = 50
+
+
+def _url_or_none(name, query=""):
+    try:
+        return reverse(name) + query
+    except NoReverseMatch:
+        return None  # that area is not installed in this build
+
+
+@login_required
+def enterprise_list(request):
+    if not scoping.allowed(request.user, "view"):
+        raise PermissionDenied
+    qs = (
+        scoping.enterprises_for(request.user)
+        .select_related("cell", "township")
+        .order_by("township__path", "name", "id")
+    )
+    filterset = EnterpriseFilter(request.GET or None, queryset=qs, request=request)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "enterprises/list.html",
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "can_edit": scoping.allowed(request.user, "enterprise.edit"),
+            "can_import": scoping.allowed(request.user, "enterprise.import"),
+        },
+    )
+
+
+@login_required
+def enterprise_detail(request, pk):
+    enterprise = scoping.get_or_404(
+        scoping.enterprises_for(request.user)
+        .select_related("cell", "cell__parent", "township")
+        .prefetch_related("inspectors"),
+        pk=pk,
+    )
+    user = request.user
+    query = f"?enterprise={enterprise.pk}"
+    register_url = None
+    if scoping.allowed(user, "hazard.register") and enterprise.status != EnterpriseStatus.CLOSED:
+        register_url = _url_or_none("hazards:register", query)
+    inspect_url = None
+    if scoping.allowed(user, "inspection.record") and enterprise.status != EnterpriseStatus.CLOSED:
+        inspect_url = _url_or_none("inspections:create", query)
+    return render(
+        request,
+        "enterprises/detail.html",
+        {
+            "enterprise": enterprise,
+            "can_edit": scoping.allowed(user, "enterprise.edit"),
+            "register_url": register_url,
+            "inspect_url": inspect_url,
+            "hazards_url": _url_or_none("hazards:list", query),
+            "inspections_url": _url_or_none("inspections:list", query),
+        },
+    )
+
+
+def _save(request, form, *, instance=None):
+    """Run the service for a valid form; map its ValidationError back onto the form."""
+    try:
+        return services.save_enterprise(
+            form.instance, by=request.user, inspectors=form.cleaned_data["inspectors"]
+        )
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, exc)
+        return None
+
+
+@login_required
+def enterprise_create(request):
+    scoping.require(request.user, "enterprise.edit")
+    form = EnterpriseForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        enterprise = _save(request, form)
+        if enterprise is not None:
+            messages.success(request, _("已登记企业“%(name)s”。") % {"name": enterprise.name})
+            return redirect("enterprises:detail", pk=enterprise.pk)
+    return render(request, "enterprises/form.html", {"form": form, "enterprise": None})
+
+
+@login_required
+def enterprise_edit(request, pk):
+    enterprise = scoping.get_or_404(scoping.enterprises_for(request.user), pk=pk)
+    scoping.require(request.user, "enterprise.edit", enterprise)
+    form = EnterpriseForm(request.POST or None, instance=enterprise, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        saved = _save(request, form, instance=enterprise)
+        if saved is not None:
+            messages.success(request, _("已保存企业“%(name)s”。") % {"name": saved.name})
+            return redirect("enterprises:detail", pk=saved.pk)
+    return render(request, "enterprises/form.html", {"form": form, "enterprise": enterprise})
+
+
+@login_required
+def enterprise_import(request):
+    scoping.require(request.user, "enterprise.import")
+    result = None
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        result = import_enterprises(
+            form.cleaned_data["file"], by=request.user, dry_run=form.cleaned_data["dry_run"]
+        )
+        if result.ok and not result.dry_run:
+            messages.success(
+                request,
+                _("导入完成：新增 %(c)d 家，更新 %(u)d 家，无变化 %(s)d 家。")
+                % {"c": result.created, "u": result.updated, "s": result.unchanged},
+            )
+    return render(
+        request,
+        "enterprises/import.html",
+        {"form": form, "result": result, "headers": HEADERS},
+        status=400 if result is not None and not result.ok else 200,
+    )
+
+
+@login_required
+def import_template(request):
+    """An empty register with the header row and one example line."""
+    scoping.require(request.user, "enterprise.import")
+    example = [
+        "示范县地方镇宏达石材有限公司",
+        "91371300MA3C000005",
+        "工贸-建材",
+        "规模以下",
+        "示范县地方镇东村1号",
+        "张三",
+        "李四",
+        "13900000000",
+        "地方镇/第一工作区/东村",
+        "黄",
+    ]
+    data = workbook_bytes(HEADERS, [example], title=_("企业名录"))
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''enterprise-template.xlsx"
+    return response
