@@ -1,0 +1,12 @@
+"""Production settings, with the static files collected into bench/results/.
+
+Everything else (middleware, database options, CONN_MAX_AGE, templates) is exactly
+config.settings, so the figures are those of a real deployment. Only STATIC_ROOT moves,
+so the benchmark's collectstatic never races with another checkout's ``make run``.
+"""
+
+from config.settings import *  # noqa: F403
+from config.settings import BASE_DIR
+
+STATIC_ROOT = BASE_DIR / "bench" / "results" / "staticfiles"
+DEBUG = False
