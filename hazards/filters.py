@@ -1,0 +1,309 @@
+"""The ledger's filters: one FilterSet shared by the list page, report links and exports.
+
+``HazardFilter(data, queryset, user=...)`` is always bound (``hazard_list`` passes the
+GET parameters or an empty dict), so its defaults apply everywhere alike: without
+``status`` every state but VOID, sorted newest first, statuses read as of today.
+An invalid parameter is a form error in Chinese and an empty result, never a 500 and
+never a silently wider list.
+"""
+
+from datetime import timedelta
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from enterprises.models import Industry
+from grid import scoping
+from grid.models import GridCell
+from hazards.models import (
+    Category,
+    Hazard,
+    Level,
+    Status,
+    Subject,
+    SupervisionOrder,
+    q_closed,
+    q_on_time,
+    q_overdue,
+    q_rectified,
+)
+
+STATUS_CHOICES = [
+    ("found", _("已登记")),
+    ("deadline", _("限期整改")),
+    ("overdue", _("逾期")),
+    ("fixed", _("已整改待验收")),
+    ("closed", _("已销号")),
+    ("void", _("已作废")),
+    ("open", _("未销号（在办）")),
+    ("rectified", _("已整改（统计口径）")),
+    ("closed_asof", _("已销号（截至统计日）")),
+    ("on_time", _("按期整改")),
+]
+
+# The tabs above the ledger, in order: (status value or "" for all, label).
+TABS = [
+    ("", _("全部")),
+    ("found", _("已登记")),
+    ("deadline", _("限期整改")),
+    ("overdue", _("逾期")),
+    ("fixed", _("待验收")),
+    ("closed", _("已销号")),
+    ("void", _("已作废")),
+]
+
+SORT_CHOICES = [
+    ("-found_on", _("发现日期（新→旧）")),
+    ("found_on", _("发现日期（旧→新）")),
+    ("deadline", _("整改期限（近→远）")),
+    ("-deadline", _("整改期限（远→近）")),
+    ("number", _("隐患编号（小→大）")),
+    ("-number", _("隐患编号（大→小）")),
+    ("enterprise", _("企业名称")),
+]
+_SORT_FIELDS = {
+    "-found_on": ["-found_on", "-id"],
+    "found_on": ["found_on", "id"],
+    "deadline": ["deadline", "id"],
+    "-deadline": ["-deadline", "-id"],
+    "number": ["number"],
+    "-number": ["-number"],
+    "enterprise": ["enterprise__name", "enterprise_id", "-found_on", "-id"],
+}
+DEFAULT_SORT = "-found_on"
+
+_DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+
+
+class CellChoiceField(forms.ModelChoiceField):
+    """Grid cells indented by level, so the tree reads in a plain <select>."""
+
+    def label_from_instance(self, obj):
+        return "\u3000" * max(obj.level - 2, 0) + obj.name
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
+class HazardFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("关键词"),
+        method="filter_text",
+        widget=forms.TextInput(attrs={"placeholder": _("编号、描述、部位、企业名称")}),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("状态"), choices=STATUS_CHOICES, method="filter_status", empty_label=_("全部")
+    )
+    level = django_filters.ChoiceFilter(label=_("隐患等级"), choices=Level.choices)
+    township = django_filters.ModelChoiceFilter(
+        label=_("乡镇"), queryset=GridCell.objects.none(), field_name="township"
+    )
+    cell = django_filters.ModelChoiceFilter(
+        label=_("网格"),
+        queryset=GridCell.objects.none(),
+        method="filter_cell",
+    )
+    cell.field_class = CellChoiceField
+    enterprise = django_filters.NumberFilter(
+        label=_("企业"), field_name="enterprise_id", widget=forms.HiddenInput
+    )
+    industry = django_filters.ChoiceFilter(label=_("行业"), choices=Industry.choices)
+    category = django_filters.ChoiceFilter(label=_("隐患类别"), choices=Category.choices)
+    subject = django_filters.ChoiceFilter(label=_("专业类别"), choices=Subject.choices)
+    found_from = django_filters.DateFilter(
+        label=_("发现日期从"), field_name="found_on", lookup_expr="gte", widget=_DATE_INPUT
+    )
+    found_to = django_filters.DateFilter(
+        label=_("发现日期至"), field_name="found_on", lookup_expr="lte", widget=_DATE_INPUT
+    )
+    deadline_from = django_filters.DateFilter(
+        label=_("整改期限从"), field_name="deadline", lookup_expr="gte", widget=_DATE_INPUT
+    )
+    deadline_to = django_filters.DateFilter(
+        label=_("整改期限至"), field_name="deadline", lookup_expr="lte", widget=_DATE_INPUT
+    )
+    inspector = django_filters.ModelChoiceFilter(
+        label=_("检查人员"), queryset=get_user_model().objects.none(), method="filter_inspector"
+    )
+    inspector.field_class = UserChoiceField
+    recurrence = django_filters.ChoiceFilter(
+        label=_("反复出现"), choices=[("1", _("仅反复出现"))], method="filter_recurrence"
+    )
+    referred = django_filters.ChoiceFilter(
+        label=_("移送县级"), choices=[("1", _("仅已移送县级"))], method="filter_referred"
+    )
+    as_of = django_filters.DateFilter(label=_("状态截至"), method="filter_noop", widget=_DATE_INPUT)
+    sort = django_filters.ChoiceFilter(
+        label=_("排序"), choices=SORT_CHOICES, method="filter_noop", empty_label=None
+    )
+
+    class Meta:
+        model = Hazard
+        fields = []
+
+    def __init__(self, data=None, queryset=None, *, user=None, request=None, prefix=None):
+        # Always bound: the defaults (no VOID, newest first, as of today) apply everywhere.
+        data = data if data is not None else {}
+        super().__init__(data=data, queryset=queryset, request=request, prefix=prefix)
+        self.user = user or getattr(request, "user", None)
+        if self.user is not None:
+            self.filters["township"].queryset = scoping.townships_for(self.user).order_by("path")
+            self.filters["cell"].queryset = (
+                scoping.cells_for(self.user).filter(level__gte=GridCell.Level.TOWNSHIP)
+            ).order_by("path")
+            self.filters["inspector"].queryset = (
+                get_user_model()
+                .objects.filter(
+                    grid_assignments__cell__in=scoping.cells_for(self.user).values("pk")
+                )
+                .distinct()
+                .order_by("username")
+            )
+
+    # --- the parameters -------------------------------------------------------------------
+
+    @property
+    def as_of_date(self):
+        """The date statuses are read at (``as_of``, default today in Asia/Shanghai)."""
+        if self.form.is_valid() and self.form.cleaned_data.get("as_of"):
+            return self.form.cleaned_data["as_of"]
+        return timezone.localdate()
+
+    @property
+    def sort_key(self):
+        if self.form.is_valid() and self.form.cleaned_data.get("sort"):
+            return self.form.cleaned_data["sort"]
+        return DEFAULT_SORT
+
+    def filter_noop(self, queryset, name, value):
+        return queryset
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(number__icontains=value)
+            | Q(description__icontains=value)
+            | Q(location__icontains=value)
+            | Q(enterprise__name__icontains=value)
+        )
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(status_q(value, self.as_of_date))
+
+    def filter_cell(self, queryset, name, cell):
+        if cell.level == GridCell.Level.TOWNSHIP:
+            return queryset.filter(township_id=cell.pk)
+        beneath = GridCell.objects.filter(path__startswith=cell.path).values("pk")
+        return queryset.filter(cell_id__in=beneath)
+
+    def filter_inspector(self, queryset, name, user):
+        return queryset.filter(finders=user)
+
+    def filter_recurrence(self, queryset, name, value):
+        return queryset.filter(is_recurrence=True) if value == "1" else queryset
+
+    def filter_referred(self, queryset, name, value):
+        return queryset.filter(referred_at__isnull=False) if value == "1" else queryset
+
+    # --- the result -----------------------------------------------------------------------
+
+    def filter_queryset(self, queryset, *, skip_status=False):
+        data = self.form.cleaned_data
+        for name, value in data.items():
+            if value in (None, "") or (skip_status and name == "status"):
+                continue
+            queryset = self.filters[name].filter(queryset, value)
+        if skip_status:
+            return queryset
+        if not data.get("status"):
+            queryset = queryset.exclude(status=Status.VOID)
+        return queryset.order_by(*_SORT_FIELDS[self.sort_key])
+
+    @property
+    def qs(self):
+        if not hasattr(self, "_qs"):
+            if not self.form.is_valid():
+                self._qs = self.queryset.none()
+            else:
+                self._qs = self.filter_queryset(self.queryset.all())
+        return self._qs
+
+    def tab_counts(self):
+        """One query: per state of the tabs, the count under every filter but the state."""
+        if not self.form.is_valid():
+            return {key: 0 for key, _label in TABS}
+        base = self.filter_queryset(self.queryset.all(), skip_status=True).order_by()
+        as_of = self.as_of_date
+        # Aliases must not shadow field names ("deadline"), hence the "n_" prefix.
+        aggregates = {"n_": Count("pk", filter=~Q(status=Status.VOID))}
+        for key in ("found", "deadline", "fixed", "closed", "void"):
+            aggregates[f"n_{key}"] = Count("pk", filter=Q(status=key))
+        aggregates["n_overdue"] = Count("pk", filter=q_overdue(as_of))
+        counts = {key[2:]: n for key, n in base.aggregate(**aggregates).items()}
+        return counts
+
+
+def status_q(value, as_of):
+    """The Q object for one ``status`` value of the ledger."""
+    if value in Status.values:
+        return Q(status=value)
+    if value == "overdue":
+        return q_overdue(as_of)
+    if value == "open":
+        return Q(status__in=[Status.FOUND, Status.DEADLINE, Status.FIXED])
+    if value == "rectified":
+        return q_rectified(as_of) & ~Q(status=Status.VOID)
+    if value == "closed_asof":
+        return q_closed(as_of)
+    if value == "on_time":
+        return q_on_time(as_of) & ~Q(status=Status.VOID)
+    raise ValueError(value)
+
+
+class OrderFilter(django_filters.FilterSet):
+    """督办单 list: kind, issuing level, township, hazard level."""
+
+    kind = django_filters.ChoiceFilter(label=_("类型"), choices=SupervisionOrder.Kind.choices)
+    level = django_filters.ChoiceFilter(
+        label=_("督办级别"), choices=SupervisionOrder.IssuingLevel.choices
+    )
+    hazard_level = django_filters.ChoiceFilter(
+        label=_("隐患等级"), choices=Level.choices, field_name="hazard__level"
+    )
+    township = django_filters.ModelChoiceFilter(label=_("乡镇"), queryset=GridCell.objects.none())
+    issued_from = django_filters.DateFilter(
+        label=_("下达日期从"), field_name="issued_on", lookup_expr="gte", widget=_DATE_INPUT
+    )
+    issued_to = django_filters.DateFilter(
+        label=_("下达日期至"), field_name="issued_on", lookup_expr="lte", widget=_DATE_INPUT
+    )
+
+    class Meta:
+        model = SupervisionOrder
+        fields = []
+
+    def __init__(self, data=None, queryset=None, *, user=None, request=None, prefix=None):
+        super().__init__(data=data, queryset=queryset, request=request, prefix=prefix)
+        if user is not None:
+            self.filters["township"].queryset = scoping.townships_for(user).order_by("path")
+
+    @property
+    def qs(self):
+        if not hasattr(self, "_qs"):
+            if self.is_bound and not self.form.is_valid():
+                self._qs = self.queryset.none()
+            else:
+                self._qs = super().qs
+        return self._qs
+
+
+def default_order_deadline(as_of=None):
+    return (as_of or timezone.localdate()) + timedelta(days=7)

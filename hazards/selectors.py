@@ -1,0 +1,181 @@
+"""Reads of hazards, always starting from ``grid.scoping``.
+
+``hazard_list(user, params).qs`` is the ledger: the list page, the figures' links and the
+Excel export all use it, so an export has exactly the rows the page shows.
+"""
+
+from datetime import timedelta
+from itertools import groupby
+
+from django.db.models import Prefetch
+from django.http import Http404
+
+from grid import roles, scoping
+from hazards.filters import HazardFilter, OrderFilter
+from hazards.models import HazardEvent, HazardPhoto, Level, Status, q_overdue
+
+# What a row of the ledger shows: enterprise, township, cell.
+LIST_RELATED = ("enterprise", "township", "cell")
+LIST_ONLY = (
+    "id",
+    "number",
+    "level",
+    "status",
+    "description",
+    "location",
+    "found_on",
+    "deadline",
+    "original_deadline",
+    "fixed_on",
+    "is_recurrence",
+    "referred_at",
+    "listing_level",
+    "extension_requested_until",
+    "enterprise__id",
+    "enterprise__name",
+    "township__id",
+    "township__name",
+    "cell__id",
+    "cell__name",
+)
+
+
+def hazard_list(user, params=None):
+    """The ledger as a bound ``HazardFilter``; ``.qs`` is the filtered, sorted queryset."""
+    queryset = scoping.hazards_for(user).select_related(*LIST_RELATED).only(*LIST_ONLY)
+    return HazardFilter(params if params is not None else {}, queryset, user=user)
+
+
+def hazard_get(user, pk):
+    """One hazard with what its page shows; 404 outside the user's scope."""
+    queryset = (
+        scoping.hazards_for(user)
+        .select_related(
+            "enterprise",
+            "township",
+            "cell",
+            "inspection",
+            "inspection_item",
+            "checklist_item",
+            "registered_by",
+            "fixed_by",
+            "closed_by",
+        )
+        .prefetch_related(
+            "finders",
+            Prefetch("photos", queryset=HazardPhoto.objects.order_by("uploaded_at", "id")),
+            Prefetch(
+                "events",
+                queryset=HazardEvent.objects.select_related("actor").order_by("at", "id"),
+            ),
+            "orders",
+        )
+    )
+    return scoping.get_or_404(queryset, pk=pk)
+
+
+def hazard_for_action(user, pk):
+    """The hazard an action is about to change: scoped (404), few columns, no prefetch."""
+    return scoping.get_or_404(scoping.hazards_for(user), pk=pk)
+
+
+def photo_get(user, pk):
+    """A hazard photo, only when its hazard is in the user's scope (else 404)."""
+    queryset = scoping.limit(HazardPhoto.objects.all(), user, prefix="hazard__")
+    return scoping.get_or_404(queryset, pk=pk)
+
+
+def _row_queryset(user):
+    return scoping.hazards_for(user).select_related(*LIST_RELATED).only(*LIST_ONLY)
+
+
+def my_work(user, as_of):
+    """ "我的工作": due within 7 days, overdue, awaiting my re-check, extensions to decide.
+
+    Re-check means FIXED hazards in scope that someone else reported fixed and that this
+    user may close out (supervisors: general hazards; county: general and major).
+    """
+    role = roles.role_of(user)
+    rows = _row_queryset(user)
+    due_soon = rows.filter(
+        status=Status.DEADLINE, deadline__gte=as_of, deadline__lte=as_of + timedelta(days=7)
+    ).order_by("deadline", "id")
+    overdue = rows.filter(status=Status.DEADLINE, deadline__lt=as_of).order_by("deadline", "id")
+    recheck = rows.none()
+    extensions = rows.none()
+    if role in (roles.SUPERVISOR, roles.COUNTY):
+        recheck = rows.filter(status=Status.FIXED).exclude(fixed_by=user)
+        if role == roles.SUPERVISOR:
+            recheck = recheck.filter(level=Level.GENERAL)
+        recheck = recheck.order_by("fixed_on", "id")
+        extensions = rows.filter(
+            status=Status.DEADLINE, extension_requested_until__isnull=False
+        ).order_by("deadline", "id")
+    return {
+        "due_soon": due_soon,
+        "overdue": overdue,
+        "recheck": recheck,
+        "extensions": extensions,
+        "can_recheck": role in (roles.SUPERVISOR, roles.COUNTY),
+    }
+
+
+class TownshipGroup:
+    def __init__(self, township, hazards, as_of):
+        self.township = township
+        self.hazards = hazards
+        for h in hazards:
+            h.days_overdue = (as_of - h.deadline).days
+        self.count = len(hazards)
+        self.max_days = max((h.days_overdue for h in hazards), default=0)
+
+
+def overdue_board(user, as_of):
+    """DEADLINE hazards past their deadline, grouped by township, most overdue first."""
+    hazards = list(
+        _row_queryset(user)
+        .filter(status=Status.DEADLINE, deadline__lt=as_of)
+        .order_by("township__path", "deadline", "id")
+    )
+    return [
+        TownshipGroup(township, list(items), as_of)
+        for township, items in groupby(hazards, key=lambda h: h.township)
+    ]
+
+
+def overdue_count(user, as_of):
+    return scoping.hazards_for(user).filter(q_overdue(as_of)).count()
+
+
+def order_list(user, params=None):
+    queryset = scoping.orders_for(user).select_related(
+        "hazard", "hazard__enterprise", "township", "issued_by"
+    )
+    return OrderFilter(params if params is not None else {}, queryset, user=user)
+
+
+def order_get(user, pk):
+    queryset = scoping.orders_for(user).select_related(
+        "hazard", "hazard__enterprise", "hazard__township", "hazard__cell", "issued_by"
+    )
+    return scoping.get_or_404(queryset, pk=pk)
+
+
+def notice_hazards(user, enterprise, ids=None):
+    """Hazards of one enterprise for a 整改通知书: the given ids, or every open one."""
+    queryset = (
+        scoping.hazards_for(user)
+        .filter(enterprise=enterprise)
+        .exclude(status=Status.VOID)
+        .select_related("enterprise", "township", "cell")
+        .prefetch_related("finders")
+        .order_by("found_on", "id")
+    )
+    if ids:
+        queryset = queryset.filter(pk__in=ids)
+    else:
+        queryset = queryset.filter(status__in=[Status.FOUND, Status.DEADLINE])
+    hazards = list(queryset)
+    if not hazards:
+        raise Http404("no hazards")
+    return hazards
