@@ -169,6 +169,17 @@ class Inspection(models.Model):
                 condition=models.Q(status__in=["draft", "submitted"]),
                 name="inspection_status_valid",
             ),
+            # A submitted form carries the representative's signature or the refusal note.
+            models.CheckConstraint(
+                condition=models.Q(status="draft")
+                | ~models.Q(representative="")
+                | (models.Q(representative_refused=True) & ~models.Q(refusal_note="")),
+                name="inspection_submitted_is_signed",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["routine", "special", "supervision", "recheck"]),
+                name="inspection_kind_valid",
+            ),
         ]
         indexes = [
             # Reports: inspections in a period, per township (BASELINES.md).
@@ -235,6 +246,7 @@ class InspectionItem(models.Model):
                 name="inspectionitem_result_valid",
             ),
         ]
+        indexes = [models.Index(fields=["inspection", "result"], name="inspectionitem_by_result")]
 
     def __str__(self):
         return f"{self.category_number}.{self.number} {self.text[:30]}"
@@ -316,6 +328,11 @@ class EnforcementAction(models.Model):
             models.CheckConstraint(
                 condition=models.Q(kind__in=["document", "talk", "case", "suspension"]),
                 name="enforcement_kind_valid",
+            ),
+            # An enforcement document names its kind.
+            models.CheckConstraint(
+                condition=~models.Q(kind="document") | ~models.Q(document_kind=""),
+                name="enforcement_document_has_kind",
             ),
         ]
         indexes = [

@@ -1,5 +1,23 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from inspections import views
 
 app_name = "inspections"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.inspection_list, name="list"),
+    path("start/", views.start, name="start"),
+    path("coverage/", views.coverage, name="coverage"),
+    path("daily/", views.daily, name="daily"),
+    path("enforcement/", views.enforcement_list, name="enforcement_list"),
+    path("enforcement/new/", views.enforcement_create, name="enforcement_create"),
+    path("enforcement/<int:pk>/", views.enforcement_detail, name="enforcement_detail"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/print/", views.print_form, name="print"),
+    path("<int:pk>/submit/", views.submit, name="submit"),
+    path("<int:pk>/items/<int:item_pk>/", views.item_update, name="item_update"),
+    path("<int:pk>/items/<int:item_pk>/photo/", views.item_photo, name="item_photo"),
+    path("<int:pk>/items/<int:item_pk>/hazard/", views.create_hazard, name="create_hazard"),
+    path("<int:pk>/recheck/<int:hazard_pk>/close/", views.recheck_close, name="recheck_close"),
+    path("<int:pk>/recheck/<int:hazard_pk>/reject/", views.recheck_reject, name="recheck_reject"),
+]

@@ -1,0 +1,242 @@
+"""Forms of the inspection pages: they parse input; the services decide the rules."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from grid import scoping
+from hazards.models import Category, Level, Subject
+from inspections.models import ChecklistTemplate, EnforcementAction, Inspection, InspectionItem
+from inspections.services import candidate_inspectors
+
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def style(fields):
+    """Give widgets their Bootstrap class (one-column forms, large controls on phones)."""
+    for f in fields.values():
+        widget = f.widget
+        if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+            continue
+        if isinstance(widget, forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", "form-select")
+        else:
+            widget.attrs.setdefault("class", "form-control")
+
+
+class StyledForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style(self.fields)
+
+
+class InspectorChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
+class StartForm(StyledForm):
+    kind = forms.ChoiceField(label=_("检查类型"), choices=Inspection.Kind.choices)
+    is_enforcement = forms.BooleanField(
+        label=_("执法检查"), required=False, help_text=_("执法检查须两名及以上执法人员。")
+    )
+    template = forms.ModelChoiceField(
+        label=_("检查表"), queryset=ChecklistTemplate.objects.none(), empty_label=None
+    )
+    inspectors = InspectorChoiceField(
+        label=_("检查人员（检查组）"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("请选择检查人员。")},
+    )
+    date = forms.DateField(label=_("检查日期"), widget=_DATE)
+    notes = forms.CharField(
+        label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, enterprise, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = ChecklistTemplate.objects.filter(is_active=True)
+        self.fields["inspectors"].queryset = candidate_inspectors(enterprise)
+        general = self.fields["template"].queryset.filter(industry="").first()
+        self.initial.setdefault("template", general.pk if general else None)
+        self.initial.setdefault("date", timezone.localdate())
+        self.initial.setdefault("inspectors", [user.pk])
+
+    def clean_date(self):
+        value = self.cleaned_data["date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("检查日期不能晚于今天。"))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if data.get("is_enforcement") and len(data.get("inspectors") or []) < 2:
+            self.add_error(
+                "inspectors", _("执法检查须有两名及以上执法人员，请再选择一名检查人员。")
+            )
+        return data
+
+
+class ItemResultForm(StyledForm):
+    result = forms.ChoiceField(
+        label=_("检查结果"),
+        choices=[c for c in InspectionItem.Result.choices if c[0] != "pending"],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择检查结果：合格、不合格或不适用。")},
+    )
+    note = forms.CharField(label=_("说明"), required=False, max_length=500)
+    photo = forms.FileField(label=_("现场照片"), required=False)
+    remove_photo = forms.BooleanField(label=_("删除照片"), required=False)
+
+
+class SubmitForm(StyledForm):
+    representative = forms.CharField(label=_("企业陪同签字人员"), required=False, max_length=50)
+    refused = forms.BooleanField(label=_("企业拒绝签字"), required=False)
+    refusal_note = forms.CharField(label=_("拒签说明"), required=False, max_length=255)
+    notes = forms.CharField(
+        label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class HazardFromItemForm(StyledForm):
+    level = forms.ChoiceField(label=_("隐患等级"), choices=Level.choices)
+    category = forms.ChoiceField(label=_("隐患类别"), choices=Category.choices)
+    subject = forms.ChoiceField(label=_("专业类别"), choices=Subject.choices)
+    description = forms.CharField(
+        label=_("隐患描述"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
+    )
+    location = forms.CharField(label=_("部位"), required=False, max_length=200)
+    basis_standard = forms.CharField(label=_("判定依据（标准）"), required=False, max_length=200)
+    basis_clause = forms.CharField(label=_("判定依据（条款）"), required=False, max_length=200)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("level") == Level.MAJOR and not (
+            (data.get("basis_standard") or "").strip() and (data.get("basis_clause") or "").strip()
+        ):
+            raise forms.ValidationError(_("重大隐患须填写判定依据（标准及条款）。"))
+        return data
+
+
+class CloseOutForm(StyledForm):
+    acceptance_note = forms.CharField(
+        label=_("复查验收意见"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class RejectFixForm(StyledForm):
+    new_deadline = forms.DateField(label=_("新的整改期限"), widget=_DATE)
+    note = forms.CharField(label=_("验收不通过的原因"), max_length=2000)
+
+
+class EnterpriseChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class LinkedChoiceField(forms.ModelChoiceField):
+    """Validated against everything in scope; the page lists only the chosen enterprise's."""
+
+
+class EnforcementForm(StyledForm):
+    kind = forms.ChoiceField(label=_("执法类别"), choices=EnforcementAction.Kind.choices)
+    document_kind = forms.ChoiceField(
+        label=_("文书种类"),
+        required=False,
+        choices=[("", _("（非执法文书可不选）"))] + list(EnforcementAction.DocumentKind.choices),
+    )
+    document_number = forms.CharField(label=_("文书编号"), required=False, max_length=60)
+    enterprise = EnterpriseChoiceField(label=_("企业"), queryset=None, empty_label=_("请选择企业"))
+    inspection = LinkedChoiceField(
+        label=_("关联检查"), queryset=None, required=False, empty_label=_("不关联")
+    )
+    hazard = LinkedChoiceField(
+        label=_("关联隐患"), queryset=None, required=False, empty_label=_("不关联")
+    )
+    date = forms.DateField(label=_("日期"), widget=_DATE)
+    fine_yuan = forms.DecimalField(
+        label=_("罚款（元）"),
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        initial=0,
+        error_messages={"min_value": _("罚款金额不能为负数。")},
+    )
+    description = forms.CharField(
+        label=_("内容"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = scoping.enterprises_for(user).only(
+            "id", "name", "township_id", "cell_id"
+        )
+        self.fields["inspection"].queryset = scoping.inspections_for(user)
+        self.fields["hazard"].queryset = scoping.hazards_for(user)
+        self.initial.setdefault("date", timezone.localdate())
+        enterprise_id = self.data.get("enterprise") or self.initial.get("enterprise")
+        enterprise_id = getattr(enterprise_id, "pk", enterprise_id)
+        inspections, hazards = [], []
+        if str(enterprise_id or "").isdigit():
+            inspections = [
+                (i.pk, f"{i.date:%Y-%m-%d} {i.get_kind_display()}")
+                for i in scoping.inspections_for(user).filter(enterprise_id=enterprise_id)[:100]
+            ]
+            hazards = [
+                (h.pk, f"{h.number} {h.description[:30]}")
+                for h in scoping.hazards_for(user)
+                .filter(enterprise_id=enterprise_id)
+                .only("id", "number", "description")[:200]
+            ]
+        self.fields["inspection"].widget.choices = [("", _("不关联"))] + inspections
+        self.fields["hazard"].widget.choices = [("", _("不关联"))] + hazards
+
+    def clean_date(self):
+        value = self.cleaned_data["date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("日期不能晚于今天。"))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        enterprise = data.get("enterprise")
+        if data.get("kind") == EnforcementAction.Kind.DOCUMENT and not data.get("document_kind"):
+            self.add_error("document_kind", _("执法文书须选择文书种类。"))
+        if enterprise:
+            if data.get("inspection") and data["inspection"].enterprise_id != enterprise.pk:
+                self.add_error("inspection", _("关联的检查记录不属于该企业。"))
+            if data.get("hazard") and data["hazard"].enterprise_id != enterprise.pk:
+                self.add_error("hazard", _("关联的隐患不属于该企业。"))
+        return data
+
+
+class PeriodForm(StyledForm):
+    date_from = forms.DateField(label=_("开始日期"), required=False, widget=_DATE)
+    date_to = forms.DateField(label=_("结束日期"), required=False, widget=_DATE)
+    township = forms.ModelChoiceField(
+        label=_("乡镇"), queryset=None, required=False, empty_label=_("全部乡镇")
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = scoping.townships_for(user).order_by("path")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise forms.ValidationError(_("开始日期不能晚于结束日期。"))
+        return data
+
+
+class DailyForm(StyledForm):
+    date = forms.DateField(label=_("日期"), required=False, widget=_DATE)
+    township = forms.ModelChoiceField(
+        label=_("乡镇"), queryset=None, required=False, empty_label=None
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = scoping.townships_for(user).order_by("path")

@@ -1,0 +1,315 @@
+"""Reading inspections: every query starts from grid.scoping and returns plain data.
+
+The reports engineer's Excel export of the daily report calls ``daily_report`` too, so the
+page and the spreadsheet always show the same figures.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from enterprises.models import EnterpriseStatus, RiskColour
+from grid import scoping
+from grid.models import GridCell
+from hazards.models import Level, Status
+from inspections.models import EnforcementAction, Inspection, InspectionItem
+
+SUBMITTED = Inspection.Status.SUBMITTED
+
+RISK_RANK = Case(
+    When(risk=RiskColour.RED, then=Value(0)),
+    When(risk=RiskColour.ORANGE, then=Value(1)),
+    When(risk=RiskColour.YELLOW, then=Value(2)),
+    default=Value(3),
+    output_field=IntegerField(),
+)
+
+
+def inspection_list(user):
+    """Scoped inspections with what a list row shows, in a constant number of queries."""
+    return (
+        scoping.inspections_for(user)
+        .select_related("enterprise", "township", "cell")
+        .prefetch_related("inspectors")
+        .annotate(
+            item_total=Count("items", distinct=True),
+            item_failed=Count("items", filter=Q(items__result="fail"), distinct=True),
+            item_answered=Count("items", filter=~Q(items__result="pending"), distinct=True),
+        )
+    )
+
+
+def inspection_detail(user, pk):
+    """One inspection with its items (and each item's hazard ids), or 404."""
+    return scoping.get_or_404(
+        scoping.inspections_for(user)
+        .select_related("enterprise", "township", "cell", "template", "created_by")
+        .prefetch_related(
+            "inspectors",
+            Prefetch(
+                "items",
+                queryset=InspectionItem.objects.order_by("position").prefetch_related("hazards"),
+            ),
+        ),
+        pk=pk,
+    )
+
+
+def item_for(user, inspection_pk, item_pk):
+    """One item of an inspection in scope, or 404."""
+    inspection = scoping.get_or_404(
+        scoping.inspections_for(user).select_related("enterprise"), pk=inspection_pk
+    )
+    item = scoping.get_or_404(inspection.items.all(), pk=item_pk)
+    item.inspection = inspection
+    return item
+
+
+def hazards_of_inspection(user, inspection):
+    return (
+        scoping.hazards_for(user)
+        .filter(inspection=inspection)
+        .select_related("inspection_item")
+        .order_by("inspection_item__position", "id")
+    )
+
+
+def awaiting_recheck(user, enterprise):
+    """The enterprise's hazards reported fixed and awaiting re-check (复查)."""
+    return (
+        scoping.hazards_for(user)
+        .filter(enterprise=enterprise, status=Status.FIXED)
+        .select_related("fixed_by")
+        .order_by("fixed_on", "id")
+    )
+
+
+# --- coverage board ----------------------------------------------------------------------
+
+
+@dataclass
+class CellCoverage:
+    cell: GridCell
+    total: int = 0
+    inspected: int = 0
+    missing: list = field(default_factory=list)
+
+    @property
+    def rate(self):
+        """Percentage with one decimal, or None when the cell has no enterprises."""
+        if not self.total:
+            return None
+        return round(self.inspected * 100 / self.total, 1)
+
+
+@dataclass
+class TownshipCoverage:
+    township: GridCell
+    cells: list = field(default_factory=list)
+
+    @property
+    def total(self):
+        return sum(c.total for c in self.cells)
+
+    @property
+    def inspected(self):
+        return sum(c.inspected for c in self.cells)
+
+    @property
+    def rate(self):
+        return round(self.inspected * 100 / self.total, 1) if self.total else None
+
+
+def default_period(today=None):
+    today = today or timezone.localdate()
+    return today.replace(day=1), today
+
+
+def coverage(user, date_from, date_to, township=None):
+    """Enterprises inspected (distinct, submitted inspections in the period) vs enterprises
+    in each village-level cell (not closed), and those not inspected yet, red first.
+
+    Four queries whatever the size: cells, per-cell counts, the not-inspected list, done.
+    """
+    inspected = Inspection.objects.filter(
+        enterprise_id=OuterRef("pk"),
+        status=SUBMITTED,
+        date__gte=date_from,
+        date__lte=date_to,
+    )
+    enterprises = (
+        scoping.enterprises_for(user)
+        .exclude(status=EnterpriseStatus.CLOSED)
+        .annotate(was_inspected=Exists(inspected))
+    )
+    cells = scoping.cells_for(user).filter(level=GridCell.Level.VILLAGE, is_active=True)
+    if township is not None:
+        enterprises = enterprises.filter(township=township)
+        cells = cells.filter(township=township)
+    counts = {
+        row["cell"]: row
+        for row in enterprises.values("cell")
+        .annotate(total=Count("id"), inspected=Count("id", filter=Q(was_inspected=True)))
+        .order_by("cell")
+    }
+    missing = defaultdict(list)
+    for e in (
+        enterprises.filter(was_inspected=False)
+        .annotate(risk_rank=RISK_RANK)
+        .only("id", "name", "risk", "cell_id", "township_id", "industry")
+        .order_by("risk_rank", "name", "id")
+    ):
+        missing[e.cell_id].append(e)
+    townships = {}
+    for cell in cells.select_related("township").order_by("path"):
+        row = counts.get(cell.pk, {})
+        cov = CellCoverage(
+            cell=cell,
+            total=row.get("total", 0),
+            inspected=row.get("inspected", 0),
+            missing=missing.get(cell.pk, []),
+        )
+        townships.setdefault(cell.township_id, TownshipCoverage(township=cell.township))
+        townships[cell.township_id].cells.append(cov)
+    return list(townships.values())
+
+
+# --- daily report ------------------------------------------------------------------------
+
+
+def daily_report(user, on, township):
+    """每日隐患登记汇报 for one date and one township, as plain data.
+
+    Inspections: submitted ones dated ``on``. Hazards: found on ``on`` (VOID excluded, as in
+    every statistic), counted per finder (Hazard.finders: a hazard found by a group of two
+    counts once for each of them).
+    """
+    if not isinstance(on, date):
+        raise TypeError("on must be a date")
+    inspections = list(
+        scoping.inspections_for(user)
+        .filter(date=on, township=township, status=SUBMITTED)
+        .select_related("enterprise")
+        .prefetch_related("inspectors")
+        .annotate(hazard_count=Count("hazards", filter=~Q(hazards__status=Status.VOID)))
+        .order_by("enterprise__name", "id")
+    )
+    hazards_qs = (
+        scoping.hazards_for(user).filter(found_on=on, township=township).exclude(status=Status.VOID)
+    )
+    per_inspector = [
+        {
+            "user_id": row["finders"],
+            "name": (
+                f"{row['finders__last_name']}{row['finders__first_name']}".strip()
+                or row["finders__username"]
+            ),
+            "hazards": row["n"],
+            "major": row["major"],
+        }
+        for row in hazards_qs.filter(finders__isnull=False)
+        .values("finders", "finders__first_name", "finders__last_name", "finders__username")
+        .annotate(n=Count("id"), major=Count("id", filter=Q(level=Level.MAJOR)))
+        .order_by("-n", "finders__username")
+    ]
+    hazards = [
+        {
+            "id": h.pk,
+            "number": h.number,
+            "enterprise": h.enterprise.name,
+            "description": h.description,
+            "location": h.location,
+            "level": h.get_level_display(),
+            "is_major": h.level == Level.MAJOR,
+            "status": h.get_status_display(),
+            "deadline": h.deadline,
+            "responsible_person": h.responsible_person,
+            "finders": "、".join(u.get_full_name() or u.username for u in h.finders.all()),
+        }
+        for h in hazards_qs.select_related("enterprise")
+        .prefetch_related("finders")
+        .order_by("enterprise__name", "number")
+    ]
+    rows = [
+        {
+            "id": i.pk,
+            "enterprise": i.enterprise.name,
+            "kind": i.get_kind_display(),
+            "is_enforcement": i.is_enforcement,
+            "inspectors": "、".join(u.get_full_name() or u.username for u in i.inspectors.all()),
+            "inspector_count": i.inspector_count,
+            "hazards": i.hazard_count,
+        }
+        for i in inspections
+    ]
+    return {
+        "date": on,
+        "township": township.name,
+        "township_id": township.pk,
+        "inspection_groups": len(rows),
+        "person_times": sum(r["inspector_count"] for r in rows),
+        "enterprises": len({i.enterprise_id for i in inspections}),
+        "hazard_count": len(hazards),
+        "major_count": sum(1 for h in hazards if h["is_major"]),
+        "inspections": rows,
+        "per_inspector": per_inspector,
+        "hazards": hazards,
+    }
+
+
+# --- one enterprise's activity (the enterprise page includes it) -------------------------
+
+
+def enterprise_activity(user, enterprise, limit=10):
+    """Inspection history, open hazards and enforcement actions of one enterprise."""
+    if not scoping.can_see(user, enterprise):
+        return None
+    inspections = (
+        scoping.inspections_for(user)
+        .filter(enterprise=enterprise)
+        .prefetch_related("inspectors")
+        .annotate(item_failed=Count("items", filter=Q(items__result="fail")))
+        .order_by("-date", "-id")
+    )
+    open_hazards = (
+        scoping.hazards_for(user).filter(enterprise=enterprise).open().order_by("deadline", "id")
+    )
+    actions = scoping.enforcement_for(user).filter(enterprise=enterprise).order_by("-date", "-id")
+    totals = actions.aggregate(n=Count("id"), fines=Sum("fine_yuan"))
+    return {
+        "enterprise": enterprise,
+        "inspections": list(inspections[:limit]),
+        "inspection_count": inspections.count(),
+        "open_hazards": list(open_hazards[: limit * 3]),
+        "open_hazard_count": open_hazards.count(),
+        "enforcement": list(actions[:limit]),
+        "enforcement_count": totals["n"],
+        "fines": totals["fines"] or 0,
+    }
+
+
+def enforcement_list(user):
+    return scoping.enforcement_for(user).select_related(
+        "enterprise", "township", "inspection", "hazard", "created_by"
+    )
+
+
+def enforcement_totals(queryset):
+    return queryset.aggregate(n=Count("id"), fines=Sum("fine_yuan"))
+
+
+EnforcementKind = EnforcementAction.Kind

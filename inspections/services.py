@@ -1,0 +1,418 @@
+"""Writing inspections and enforcement actions: the only code that changes them.
+
+Each function checks scope (``Http404``) and role (``PermissionDenied``) through
+grid.scoping, then the rules (``InspectionError`` with a Chinese message), then writes in
+one transaction. A submitted inspection is locked: every write to it or its items filters
+on ``status=draft`` in the same UPDATE, so a submit racing an edit leaves exactly one of
+them done and the other refused with a message.
+
+Hazards found on an inspection are registered through ``hazards.workflow.register``, never
+created here.
+"""
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.choices import HazardLevel
+from grid import roles, scoping
+from hazards import photos as photo_service
+from hazards import workflow
+from hazards.models import Category, Subject
+from inspections.models import (
+    ChecklistItem,
+    EnforcementAction,
+    Inspection,
+    InspectionItem,
+)
+
+DRAFT = Inspection.Status.DRAFT
+SUBMITTED = Inspection.Status.SUBMITTED
+Result = InspectionItem.Result
+ANSWERS = (Result.PASS, Result.FAIL, Result.NA)
+FIELD_ROLES = (roles.INSPECTOR, roles.SUPERVISOR, roles.COUNTY)
+
+
+class InspectionError(Exception):
+    """The write cannot be done; ``message`` says why, in Chinese. Nothing was changed."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = str(message)
+
+
+# --- who may be in an inspection group ---------------------------------------------------
+
+
+def candidate_inspectors(enterprise):
+    """Active field staff who can see the enterprise: assigned to its village or above."""
+    ancestor_ids = [int(p) for p in enterprise.cell.path.strip("/").split("/") if p]
+    names = [roles.GROUP_NAMES[r] for r in FIELD_ROLES]
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            grid_assignments__cell_id__in=ancestor_ids,
+            groups__name__in=names,
+        )
+        .distinct()
+        .order_by("first_name", "username")
+    )
+
+
+# --- starting and filling an inspection --------------------------------------------------
+
+
+def start(
+    *,
+    enterprise,
+    by,
+    kind,
+    template,
+    inspectors,
+    on,
+    is_enforcement=False,
+    notes="",
+):
+    """Open an inspection of ``enterprise`` and snapshot every active item of ``template``."""
+    scoping.require(by, "inspection.record", enterprise)
+    inspectors = list(dict.fromkeys(inspectors))  # keep order, drop repeats
+    if kind not in Inspection.Kind.values:
+        raise InspectionError(_("请选择检查类型。"))
+    if template is None or not template.is_active:
+        raise InspectionError(_("请选择启用中的检查表。"))
+    if not inspectors:
+        raise InspectionError(_("请选择检查人员。"))
+    allowed_ids = set(candidate_inspectors(enterprise).values_list("pk", flat=True))
+    strangers = [u for u in inspectors if u.pk not in allowed_ids]
+    if strangers:
+        raise InspectionError(
+            _("%(names)s 不负责该企业所在网格，不能列为检查人员。")
+            % {"names": "、".join(u.get_full_name() or u.username for u in strangers)}
+        )
+    if is_enforcement and len(inspectors) < 2:
+        raise InspectionError(_("执法检查须有两名及以上执法人员，请再选择一名检查人员。"))
+    if not isinstance(on, date):
+        raise InspectionError(_("请填写检查日期。"))
+    if on > timezone.localdate():
+        raise InspectionError(_("检查日期不能晚于今天。"))
+    items = list(
+        ChecklistItem.objects.filter(category__template=template, is_active=True)
+        .select_related("category")
+        .order_by("category__number", "number")
+    )
+    if not items:
+        raise InspectionError(_("该检查表没有启用的检查项，请联系管理员完善检查表。"))
+    with transaction.atomic():
+        inspection = Inspection.objects.create(
+            enterprise=enterprise,
+            cell_id=enterprise.cell_id,
+            township_id=enterprise.township_id,
+            date=on,
+            kind=kind,
+            is_enforcement=bool(is_enforcement),
+            template=template,
+            inspector_count=len(inspectors),
+            notes=(notes or "").strip(),
+            created_by=by,
+        )
+        inspection.inspectors.set(inspectors)
+        InspectionItem.objects.bulk_create(
+            InspectionItem(
+                inspection=inspection,
+                source_item=item,
+                position=position,
+                category_number=item.category.number,
+                category_name=item.category.name,
+                number=item.number,
+                text=item.text,
+                basis=item.basis,
+                default_level=item.default_level,
+            )
+            for position, item in enumerate(items, start=1)
+        )
+    return inspection
+
+
+def _locked_message():
+    return _("该检查记录已提交，不能再修改。")
+
+
+def record_result(item, *, by, result, note="", photo=None, remove_photo=False):
+    """Save one item's answer (合格/不合格/不适用), note and optional photo as you go."""
+    inspection = item.inspection
+    scoping.require(by, "inspection.record", inspection)
+    if inspection.is_locked:
+        raise InspectionError(_locked_message())
+    if result not in ANSWERS:
+        raise InspectionError(_("请选择检查结果：合格、不合格或不适用。"))
+    note = (note or "").strip()
+    if len(note) > 500:
+        raise InspectionError(_("说明不能超过500字。"))
+    if result != Result.FAIL and item.hazards.exists():
+        raise InspectionError(_("该项已登记隐患，不能改为“合格”或“不适用”。"))
+    processed = None
+    if photo is not None:
+        try:
+            processed = photo_service.process_upload(photo)
+        except ValidationError as exc:
+            raise InspectionError(" ".join(exc.messages)) from exc
+    old_photo_name = item.photo.name if item.photo else ""
+    with transaction.atomic():
+        changes = {"result": result, "note": note}
+        if processed is not None:
+            # Save the processed JPEG (never the camera original) under its own name.
+            name = item.photo.field.generate_filename(item, processed.image.name)
+            changes["photo"] = item.photo.storage.save(name, processed.image)
+        elif remove_photo:
+            changes["photo"] = ""
+        matched = InspectionItem.objects.filter(pk=item.pk, inspection__status=DRAFT).update(
+            **changes
+        )
+        if matched != 1:
+            if "photo" in changes and changes["photo"]:
+                item.photo.storage.delete(changes["photo"])
+            raise InspectionError(_locked_message())
+    item.refresh_from_db()
+    if old_photo_name and old_photo_name != (item.photo.name or ""):
+        transaction.on_commit(lambda: item.photo.storage.delete(old_photo_name))
+    return item
+
+
+def progress(inspection):
+    """(answered, total) of an inspection's items, in one query."""
+    from django.db.models import Count
+
+    counts = inspection.items.aggregate(
+        total=Count("id"), answered=Count("id", filter=~Q(result=Result.PENDING))
+    )
+    return counts["answered"], counts["total"]
+
+
+def submit(inspection, *, by, representative="", refused=False, refusal_note="", notes=None):
+    """Lock the inspection: every item answered, signed by the representative or refusal noted."""
+    scoping.require(by, "inspection.record", inspection)
+    if inspection.is_locked:
+        raise InspectionError(_("该检查记录已提交，不能重复提交。"))
+    pending = inspection.items.filter(result=Result.PENDING).count()
+    if pending:
+        raise InspectionError(
+            _("还有 %(n)d 项未填写检查结果，全部填写后才能提交。") % {"n": pending}
+        )
+    representative = (representative or "").strip()
+    refusal_note = (refusal_note or "").strip()
+    if refused:
+        if not refusal_note:
+            raise InspectionError(_("企业拒绝签字的，请填写拒签说明。"))
+        representative = ""
+    elif not representative:
+        raise InspectionError(_("请填写企业陪同签字人员；企业拒签的，请勾选“企业拒绝签字”并说明。"))
+    changes = {
+        "status": SUBMITTED,
+        "submitted_at": timezone.now(),
+        "representative": representative,
+        "representative_refused": bool(refused),
+        "refusal_note": refusal_note if refused else "",
+    }
+    if notes is not None:
+        changes["notes"] = notes.strip()
+    matched = Inspection.objects.filter(pk=inspection.pk, status=DRAFT).update(**changes)
+    if matched != 1:
+        raise InspectionError(_("该检查记录已被他人提交，请刷新页面。"))
+    inspection.refresh_from_db()
+    return inspection
+
+
+# --- failed items become hazards ---------------------------------------------------------
+
+# Categories of the checklist that are about management, not the state of things: a hazard
+# from one of their items is a 管理缺陷; from any other category it is 物的不安全状态.
+MANAGEMENT_WORDS = ("管理", "制度", "责任", "教育", "培训", "持证", "应急预案")
+
+# A best guess of the 专业类别 from the item text; the user can change it before confirming.
+SUBJECT_WORDS = [
+    (Subject.HAZCHEM, ("危险化学品", "危化", "剧毒", "易制爆", "重大危险源", "化学品")),
+    (Subject.CONFINED_SPACE, ("有限空间",)),
+    (Subject.DUST, ("粉尘",)),
+    (Subject.GAS, ("燃气", "液化石油气", "天然气")),
+    (
+        Subject.SPECIAL_EQUIPMENT,
+        ("特种设备", "锅炉", "压力容器", "电梯", "起重", "叉车", "场（厂）内"),
+    ),
+    (Subject.ELECTRICAL, ("配电", "电气", "漏电", "电线", "接地")),
+    (
+        Subject.FIRE,
+        ("消防", "灭火", "火灾", "疏散", "安全出口", "动火", "防火", "消火栓", "应急照明"),
+    ),
+    (Subject.WORK_AT_HEIGHT, ("高处", "临边", "洞口", "防护栏杆")),
+    (Subject.MACHINERY, ("机械", "防护罩", "传动", "转动")),
+    (Subject.OCCUPATIONAL_HEALTH, ("劳动防护用品", "职业")),
+]
+
+
+def is_management_category(category_name):
+    return any(word in category_name for word in MANAGEMENT_WORDS)
+
+
+def guess_category(item):
+    if is_management_category(item.category_name):
+        return Category.MANAGEMENT
+    return Category.UNSAFE_CONDITION
+
+
+def guess_subject(item):
+    for subject, words in SUBJECT_WORDS:
+        if any(w in item.text for w in words):
+            return subject
+    if is_management_category(item.category_name):
+        return Subject.MANAGEMENT
+    return Subject.OTHER
+
+
+_STANDARD = re.compile(r"^\s*(《[^》]+》|[A-Z]{1,4}(?:/T)?\s*[\d.]+(?:-\d{4})?《[^》]+》)\s*(.*)$")
+
+
+def split_basis(basis):
+    """'《X》第三条第（一）项；《Y》…' → ('《X》', '第三条第（一）项')."""
+    first = (basis or "").split("；")[0].strip()
+    match = _STANDARD.match(first)
+    if not match:
+        return first, ""
+    return match.group(1).strip(), match.group(2).strip()
+
+
+def hazard_prefill(item):
+    """What the "登记为隐患" form starts with, from the failed item."""
+    standard, clause = ("", "")
+    if item.default_level == HazardLevel.MAJOR:
+        standard, clause = split_basis(item.basis)
+    description = item.text
+    if item.note:
+        description = f"{item.text}。{_('现场情况')}：{item.note}"
+    return {
+        "level": item.default_level,
+        "category": guess_category(item),
+        "subject": guess_subject(item),
+        "description": description,
+        "location": "",
+        "basis_standard": standard,
+        "basis_clause": clause,
+    }
+
+
+def _photo_of(item):
+    """The item's stored (already processed) photo, as the workflow wants it."""
+    if not item.photo:
+        return []
+    with item.photo.open("rb") as fh:
+        return [photo_service.process_upload(fh)]
+
+
+def create_hazard(
+    item,
+    *,
+    by,
+    level,
+    category,
+    subject,
+    description,
+    location="",
+    basis_standard="",
+    basis_clause="",
+):
+    """登记为隐患: exactly one hazard for one failed item, through the workflow."""
+    inspection = item.inspection
+    scoping.require(by, "hazard.register", inspection)
+    if item.result != Result.FAIL:
+        raise InspectionError(_("只有“不合格”的检查项才能登记为隐患。"))
+    photos = _photo_of(item)
+    with transaction.atomic():
+        # The row lock (PostgreSQL) or the IMMEDIATE write lock (SQLite) serialises two
+        # people pressing the button at once: the second finds the first one's hazard.
+        InspectionItem.objects.select_for_update().filter(pk=item.pk).first()
+        if item.hazards.exists():
+            raise InspectionError(_("该检查项已登记过隐患，不能重复登记。"))
+        hazard = workflow.register(
+            enterprise=inspection.enterprise,
+            by=by,
+            level=level,
+            category=category,
+            subject=subject,
+            description=description,
+            location=location,
+            found_on=inspection.date,
+            finders=list(inspection.inspectors.all()),
+            inspection=inspection,
+            inspection_item=item,
+            checklist_item=item.source_item,
+            photos=photos,
+            basis_standard=basis_standard or "",
+            basis_clause=basis_clause or "",
+            note=_("由检查记录第 %(code)s 项登记") % {"code": item.code},
+        )
+    return hazard
+
+
+# --- enforcement actions -----------------------------------------------------------------
+
+
+def record_enforcement(
+    *,
+    by,
+    kind,
+    enterprise,
+    on,
+    document_kind="",
+    document_number="",
+    inspection=None,
+    hazard=None,
+    fine_yuan=0,
+    description="",
+):
+    """Record one 执法 action against an enterprise in the user's scope."""
+    scoping.require(by, "enforcement.record", enterprise)
+    if kind not in EnforcementAction.Kind.values:
+        raise InspectionError(_("请选择执法类别。"))
+    document_kind = document_kind or ""
+    if kind == EnforcementAction.Kind.DOCUMENT and not document_kind:
+        raise InspectionError(_("执法文书须选择文书种类。"))
+    if document_kind and document_kind not in EnforcementAction.DocumentKind.values:
+        raise InspectionError(_("请选择有效的文书种类。"))
+    if not isinstance(on, date):
+        raise InspectionError(_("请填写日期。"))
+    if on > timezone.localdate():
+        raise InspectionError(_("日期不能晚于今天。"))
+    fine = Decimal(fine_yuan or 0)
+    if fine < 0:
+        raise InspectionError(_("罚款金额不能为负数。"))
+    if inspection is not None:
+        if not scoping.can_see(by, inspection):
+            raise InspectionError(_("关联的检查记录不存在或不在您的管辖范围内。"))
+        if inspection.enterprise_id != enterprise.pk:
+            raise InspectionError(_("关联的检查记录不属于该企业。"))
+    if hazard is not None:
+        if not scoping.can_see(by, hazard):
+            raise InspectionError(_("关联的隐患不存在或不在您的管辖范围内。"))
+        if hazard.enterprise_id != enterprise.pk:
+            raise InspectionError(_("关联的隐患不属于该企业。"))
+    return EnforcementAction.objects.create(
+        kind=kind,
+        document_kind=document_kind,
+        document_number=(document_number or "").strip(),
+        enterprise=enterprise,
+        cell_id=enterprise.cell_id,
+        township_id=enterprise.township_id,
+        inspection=inspection,
+        hazard=hazard,
+        date=on,
+        fine_yuan=fine,
+        description=(description or "").strip(),
+        created_by=by,
+    )

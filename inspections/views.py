@@ -1,0 +1,466 @@
+"""Inspection pages: thin views over inspections.services and inspections.selectors."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from grid import scoping
+from hazards import workflow
+from inspections import selectors, services
+from inspections.filters import EnforcementFilter, InspectionFilter
+from inspections.forms import (
+    CloseOutForm,
+    DailyForm,
+    EnforcementForm,
+    HazardFromItemForm,
+    ItemResultForm,
+    PeriodForm,
+    RejectFixForm,
+    StartForm,
+    SubmitForm,
+)
+from inspections.models import Inspection
+
+PAGE_SIZE = 30
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _first_error(form):
+    for errors in form.errors.values():
+        return errors[0]
+    return _("输入有误，请检查后重试。")
+
+
+# --- inspections -------------------------------------------------------------------------
+
+
+@login_required
+def inspection_list(request):
+    scoping.require(request.user, "view")
+    qs = selectors.inspection_list(request.user).order_by("-date", "-id")
+    filterset = InspectionFilter(request.GET or None, queryset=qs, request=request)
+    page = _page(request, filterset.qs if filterset.is_bound else qs)
+    return render(
+        request,
+        "inspections/list.html",
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "can_start": scoping.allowed(request.user, "inspection.record"),
+            "can_see_coverage": scoping.allowed(request.user, "coverage.board"),
+            "can_see_daily": scoping.allowed(request.user, "report.view"),
+        },
+    )
+
+
+@login_required
+def start(request):
+    enterprise_id = request.GET.get("enterprise") or request.POST.get("enterprise")
+    if not str(enterprise_id or "").isdigit():
+        raise Http404("no enterprise")
+    enterprise = scoping.get_or_404(
+        scoping.enterprises_for(request.user).select_related("cell"), pk=int(enterprise_id)
+    )
+    scoping.require(request.user, "inspection.record", enterprise)
+    form = StartForm(request.POST or None, enterprise=enterprise, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            inspection = services.start(
+                enterprise=enterprise,
+                by=request.user,
+                kind=data["kind"],
+                template=data["template"],
+                inspectors=list(data["inspectors"]),
+                on=data["date"],
+                is_enforcement=data["is_enforcement"],
+                notes=data["notes"],
+            )
+        except services.InspectionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("检查记录已创建，请逐项填写检查结果。"))
+            return redirect("inspections:detail", pk=inspection.pk)
+    return render(request, "inspections/start.html", {"form": form, "enterprise": enterprise})
+
+
+def _detail_context(request, inspection):
+    user = request.user
+    items = list(inspection.items.all())
+    answered = sum(1 for i in items if i.result != "pending")
+    can_edit = not inspection.is_locked and scoping.allowed(user, "inspection.record")
+    context = {
+        "inspection": inspection,
+        "items": items,
+        "answered": answered,
+        "total": len(items),
+        "can_edit": can_edit,
+        "can_register": scoping.allowed(user, "hazard.register"),
+        "hazards": list(selectors.hazards_of_inspection(user, inspection)),
+        "enforcement": list(
+            scoping.enforcement_for(user).filter(inspection=inspection).order_by("-date", "-id")
+        ),
+        "can_record_enforcement": scoping.allowed(user, "enforcement.record"),
+        "submit_form": SubmitForm(
+            initial={"representative": inspection.representative, "notes": inspection.notes}
+        ),
+    }
+    if inspection.kind == Inspection.Kind.RECHECK:
+        rechecks = []
+        for hazard in selectors.awaiting_recheck(user, inspection.enterprise):
+            actions = workflow.available_actions(hazard, user)
+            rechecks.append(
+                {
+                    "hazard": hazard,
+                    "can_close": "close_out" in actions,
+                    "can_reject": "reject_fix" in actions,
+                }
+            )
+        context["rechecks"] = rechecks
+        context["close_form"] = CloseOutForm()
+        context["reject_form"] = RejectFixForm()
+    return context
+
+
+@login_required
+def detail(request, pk):
+    inspection = selectors.inspection_detail(request.user, pk)
+    return render(request, "inspections/detail.html", _detail_context(request, inspection))
+
+
+def _item_response(request, item, error=None, status=200):
+    inspection = item.inspection
+    answered, total = services.progress(inspection)
+    return render(
+        request,
+        "inspections/_item.html",
+        {
+            "item": item,
+            "inspection": inspection,
+            "can_edit": not inspection.is_locked,
+            "can_register": scoping.allowed(request.user, "hazard.register"),
+            "error": error,
+            "answered": answered,
+            "total": total,
+            "oob_progress": True,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def item_update(request, pk, item_pk):
+    item = selectors.item_for(request.user, pk, item_pk)
+    scoping.require(request.user, "inspection.record", item.inspection)
+    form = ItemResultForm(request.POST, request.FILES)
+    error = None
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_result(
+                item,
+                by=request.user,
+                result=data["result"],
+                note=data["note"],
+                photo=data["photo"],
+                remove_photo=data["remove_photo"],
+            )
+        except services.InspectionError as exc:
+            error = exc.message
+    else:
+        error = _first_error(form)
+    if request.htmx:
+        item.refresh_from_db()
+        return _item_response(request, item, error)
+    if error:
+        messages.error(request, f"{item.code} {error}")
+    return redirect(reverse("inspections:detail", args=[pk]) + f"#item-{item.pk}")
+
+
+@login_required
+def item_photo(request, pk, item_pk):
+    item = selectors.item_for(request.user, pk, item_pk)
+    if not item.photo:
+        raise Http404("no photo")
+    try:
+        handle = item.photo.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("photo missing") from exc
+    return FileResponse(handle, content_type="image/jpeg")
+
+
+@login_required
+@require_POST
+def submit(request, pk):
+    inspection = selectors.inspection_detail(request.user, pk)
+    scoping.require(request.user, "inspection.record", inspection)
+    form = SubmitForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.submit(
+                inspection,
+                by=request.user,
+                representative=data["representative"],
+                refused=data["refused"],
+                refusal_note=data["refusal_note"],
+                notes=data["notes"],
+            )
+        except services.InspectionError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("检查记录已提交并锁定。"))
+    else:
+        messages.error(request, _first_error(form))
+    return redirect("inspections:detail", pk=pk)
+
+
+@login_required
+def create_hazard(request, pk, item_pk):
+    item = selectors.item_for(request.user, pk, item_pk)
+    inspection = item.inspection
+    scoping.require(request.user, "hazard.register", inspection)
+    existing = item.hazards.first()
+    if existing is not None:
+        messages.error(
+            request,
+            _("该检查项已登记为隐患 %(number)s，不能重复登记。") % {"number": existing.number},
+        )
+        return redirect("inspections:detail", pk=pk)
+    if item.result != item.Result.FAIL:
+        messages.error(request, _("只有“不合格”的检查项才能登记为隐患。"))
+        return redirect("inspections:detail", pk=pk)
+    form = HazardFromItemForm(request.POST or None, initial=services.hazard_prefill(item))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            hazard = services.create_hazard(item, by=request.user, **data)
+        except (services.InspectionError, workflow.WorkflowError) as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("已登记隐患 %(number)s。") % {"number": hazard.number})
+            return redirect(reverse("inspections:detail", args=[pk]) + f"#item-{item.pk}")
+    return render(
+        request,
+        "inspections/create_hazard.html",
+        {"form": form, "item": item, "inspection": inspection},
+    )
+
+
+@login_required
+def print_form(request, pk):
+    inspection = selectors.inspection_detail(request.user, pk)
+    return render(
+        request,
+        "inspections/print.html",
+        {
+            "inspection": inspection,
+            "items": list(inspection.items.all()),
+            "hazards": list(selectors.hazards_of_inspection(request.user, inspection)),
+        },
+    )
+
+
+def _recheck_hazard(request, pk, hazard_pk):
+    inspection = selectors.inspection_detail(request.user, pk)
+    if inspection.kind != Inspection.Kind.RECHECK:
+        raise Http404("not a recheck")
+    hazard = scoping.get_or_404(
+        scoping.hazards_for(request.user).filter(enterprise_id=inspection.enterprise_id),
+        pk=hazard_pk,
+    )
+    return inspection, hazard
+
+
+def _run_workflow(request, call, success):
+    try:
+        call()
+    except workflow.NotAllowed as exc:
+        raise PermissionDenied(exc.message) from exc
+    except workflow.WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+
+
+@login_required
+@require_POST
+def recheck_close(request, pk, hazard_pk):
+    inspection, hazard = _recheck_hazard(request, pk, hazard_pk)
+    form = CloseOutForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _first_error(form))
+    else:
+        _run_workflow(
+            request,
+            lambda: workflow.close_out(
+                hazard, by=request.user, acceptance_note=form.cleaned_data["acceptance_note"]
+            ),
+            _("隐患 %(number)s 已复查销号。") % {"number": hazard.number},
+        )
+    return redirect(reverse("inspections:detail", args=[pk]) + "#recheck")
+
+
+@login_required
+@require_POST
+def recheck_reject(request, pk, hazard_pk):
+    inspection, hazard = _recheck_hazard(request, pk, hazard_pk)
+    form = RejectFixForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _first_error(form))
+    else:
+        _run_workflow(
+            request,
+            lambda: workflow.reject_fix(
+                hazard,
+                by=request.user,
+                new_deadline=form.cleaned_data["new_deadline"],
+                note=form.cleaned_data["note"],
+            ),
+            _("隐患 %(number)s 验收不通过，已重新限期整改。") % {"number": hazard.number},
+        )
+    return redirect(reverse("inspections:detail", args=[pk]) + "#recheck")
+
+
+# --- enforcement -------------------------------------------------------------------------
+
+
+@login_required
+def enforcement_list(request):
+    scoping.require(request.user, "view")
+    qs = selectors.enforcement_list(request.user).order_by("-date", "-id")
+    filterset = EnforcementFilter(request.GET or None, queryset=qs, request=request)
+    rows = filterset.qs if filterset.is_bound else qs
+    return render(
+        request,
+        "inspections/enforcement_list.html",
+        {
+            "filter": filterset,
+            "page_obj": _page(request, rows),
+            "totals": selectors.enforcement_totals(rows.order_by()),
+            "can_record": scoping.allowed(request.user, "enforcement.record"),
+        },
+    )
+
+
+@login_required
+def enforcement_create(request):
+    scoping.require(request.user, "enforcement.record")
+    initial = {}
+    # Links from an enterprise, inspection or hazard page prefill the form; the enterprise
+    # select refreshes the form through htmx with every field kept.
+    for key in EnforcementForm.base_fields:
+        if request.GET.get(key):
+            initial[key] = request.GET[key]
+    if request.GET.get("inspection", "").isdigit() and "enterprise" not in initial:
+        found = scoping.inspections_for(request.user).filter(pk=request.GET["inspection"]).first()
+        if found:
+            initial["enterprise"] = found.enterprise_id
+    if request.GET.get("hazard", "").isdigit() and "enterprise" not in initial:
+        found = scoping.hazards_for(request.user).filter(pk=request.GET["hazard"]).first()
+        if found:
+            initial["enterprise"] = found.enterprise_id
+    form = EnforcementForm(request.POST or None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            action = services.record_enforcement(
+                by=request.user,
+                kind=data["kind"],
+                enterprise=data["enterprise"],
+                on=data["date"],
+                document_kind=data["document_kind"],
+                document_number=data["document_number"],
+                inspection=data["inspection"],
+                hazard=data["hazard"],
+                fine_yuan=data["fine_yuan"],
+                description=data["description"],
+            )
+        except services.InspectionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("执法记录已保存。"))
+            return redirect("inspections:enforcement_detail", pk=action.pk)
+    return render(request, "inspections/enforcement_form.html", {"form": form})
+
+
+@login_required
+def enforcement_detail(request, pk):
+    action = scoping.get_or_404(selectors.enforcement_list(request.user), pk=pk)
+    return render(request, "inspections/enforcement_detail.html", {"action": action})
+
+
+# --- coverage and daily report -----------------------------------------------------------
+
+
+@login_required
+def coverage(request):
+    scoping.require(request.user, "coverage.board")
+    form = PeriodForm(request.GET or None, user=request.user)
+    date_from, date_to = selectors.default_period()
+    township = None
+    if form.is_bound and form.is_valid():
+        date_from = form.cleaned_data["date_from"] or date_from
+        date_to = form.cleaned_data["date_to"] or date_to
+        township = form.cleaned_data["township"]
+    if date_from > date_to:
+        date_from = date_to
+    board = selectors.coverage(request.user, date_from, date_to, township)
+    return render(
+        request,
+        "inspections/coverage.html",
+        {
+            "form": form,
+            "board": board,
+            "date_from": date_from,
+            "date_to": date_to,
+            "totals": {
+                "total": sum(t.total for t in board),
+                "inspected": sum(t.inspected for t in board),
+            },
+        },
+    )
+
+
+def _daily_export_url(request):
+    try:
+        url = reverse("reports:export_daily")
+    except NoReverseMatch:
+        return None
+    query = request.GET.urlencode()
+    return f"{url}?{query}" if query else url
+
+
+@login_required
+def daily(request):
+    scoping.require(request.user, "report.view")
+    form = DailyForm(request.GET or None, user=request.user)
+    on = timezone.localdate()
+    township = None
+    if form.is_bound and form.is_valid():
+        on = form.cleaned_data["date"] or on
+        township = form.cleaned_data["township"]
+    if township is None:
+        township = form.fields["township"].queryset.first()
+    report = selectors.daily_report(request.user, on, township) if township else None
+    return render(
+        request,
+        "inspections/daily.html",
+        {
+            "form": form,
+            "report": report,
+            "export_url": _daily_export_url(request),
+            "today": timezone.localdate(),
+        },
+    )
