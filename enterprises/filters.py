@@ -14,7 +14,7 @@ class CellChoiceField(forms.ModelChoiceField):
     """Cells in tree order, indented by level so the tree reads in a plain <select>."""
 
     def label_from_instance(self, obj):
-        return "　" * max(obj.level - 2, 0) + obj.name
+        return "　" * (obj.level - 1) + obj.name
 
 
 class CellFilter(django_filters.ModelChoiceFilter):
