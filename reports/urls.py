@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from reports import views
 
 app_name = "reports"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("report/", views.report, name="report"),
+    path("export/summary/", views.export_summary, name="export_summary"),
+    path("export/ledger/", views.export_ledger, name="export_ledger"),
+    path("export/overdue/", views.export_overdue, name="export_overdue"),
+]

@@ -1,0 +1,653 @@
+"""Every figure of DESIGN.md's "The numbers", as grouped SQL.
+
+One function per table. Each starts from ``grid.scoping`` (so no figure ever counts a
+record outside the user's cells), narrows by the optional scope filters (township, a
+grid cell and everything beneath it, industry, inspector) and groups by one key:
+township, cell, industry or month. A table costs the same handful of grouped queries
+whatever the number of hazards — there is no Python loop over hazards. The hazard
+definitions are the Q objects beside the model (``hazards.models.q_*``); rates are
+computed afterwards from the integers.
+
+Every figure carries the filter that produced it, as a querystring of the hazard list
+(``hazards:list``), the inspection list (``inspections:list``) or the enforcement list
+(``inspections:enforcement_list``), so a number on a page links to exactly its records.
+The pages, the Excel exports and the commands all read these functions.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from urllib.parse import urlencode
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import Count, F, Q, Subquery, Sum
+from django.db.models.functions import TruncMonth
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from enterprises.models import Industry
+from grid import scoping
+from grid.models import GridCell
+from hazards.models import (
+    OPEN_STATES,
+    Level,
+    q_closed,
+    q_counted,
+    q_on_time,
+    q_overdue,
+    q_rectified,
+)
+from inspections.models import EnforcementAction, Inspection
+
+GROUP_TOWNSHIP = "township"
+GROUP_CELL = "cell"
+GROUP_INDUSTRY = "industry"
+GROUP_MONTH = "month"
+GROUPS = (GROUP_TOWNSHIP, GROUP_CELL, GROUP_INDUSTRY, GROUP_MONTH)
+GROUP_LABELS = {
+    GROUP_TOWNSHIP: "乡镇",
+    GROUP_CELL: "网格",
+    GROUP_INDUSTRY: "行业",
+    GROUP_MONTH: "月份",
+}
+
+DASH = "—"
+CENT = Decimal("0.01")
+WAN = Decimal("10000")
+WAN_PLACES = Decimal("0.0001")
+
+
+def rate(numerator, denominator):
+    """numerator / denominator as a percentage, two places, half up; None when 0 / 0."""
+    if not denominator:
+        return None
+    value = Decimal(numerator) * 100 / Decimal(denominator)
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def format_rate(value):
+    """93.97 → "93.97%", None → "—"."""
+    return DASH if value is None else f"{value}%"
+
+
+def yuan_to_wan(yuan):
+    return (Decimal(yuan or 0) / WAN).quantize(WAN_PLACES, rounding=ROUND_HALF_UP)
+
+
+def month_start(day):
+    return day.replace(day=1)
+
+
+def next_month(day):
+    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def months_between(first, last):
+    """First days of every month from ``first``'s to ``last``'s, in order."""
+    months, current = [], month_start(first)
+    while current <= last:
+        months.append(current)
+        current = next_month(current)
+    return months
+
+
+def _as_date(value):
+    """A month key as the database returned it from a raw query (date, datetime or str)."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        return datetime.date.fromisoformat(value[:10])
+    return value
+
+
+# --- criteria -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """What a report counts: hazards found in [period_from, period_to], read as of
+    ``as_of``, within the user's scope narrowed by the optional filters."""
+
+    period_from: datetime.date
+    period_to: datetime.date
+    as_of: datetime.date
+    township: GridCell | None = None
+    cell: GridCell | None = None
+    industry: str = ""
+    inspector: object = None
+
+    def basis(self):
+        return _("隐患发现时间 %(a)s 至 %(b)s，状态截至 %(c)s") % {
+            "a": self.period_from.isoformat(),
+            "b": self.period_to.isoformat(),
+            "c": self.as_of.isoformat(),
+        }
+
+    def scope_params(self):
+        """The scope filters as list querystring parameters (shared by all three lists)."""
+        params = {}
+        if self.township is not None:
+            params["township"] = self.township.pk
+        if self.cell is not None:
+            params["cell"] = self.cell.pk
+        if self.industry:
+            params["industry"] = self.industry
+        if self.inspector is not None:
+            params["inspector"] = self.inspector.pk
+        return params
+
+    # Filters per model: ``hazard``, ``inspection``, ``enforcement``, ``order``.
+    def narrow(self, qs, model):
+        if self.township is not None:
+            qs = qs.filter(township_id=self.township.pk)
+        if self.cell is not None:
+            if self.cell.level == GridCell.Level.TOWNSHIP:
+                qs = qs.filter(township_id=self.cell.pk)
+            else:
+                beneath = GridCell.objects.filter(path__startswith=self.cell.path).values("id")
+                qs = qs.filter(cell_id__in=Subquery(beneath))
+        if self.industry:
+            qs = qs.filter(**{_INDUSTRY_PATH[model]: self.industry})
+        if self.inspector is not None:
+            qs = qs.filter(**{_INSPECTOR_PATH[model]: self.inspector.pk})
+        return qs
+
+
+_INDUSTRY_PATH = {
+    "hazard": "industry",
+    "inspection": "enterprise__industry",
+    "enforcement": "enterprise__industry",
+    "order": "hazard__industry",
+}
+# An inspector's figures: hazards they found, inspections they took part in, enforcement
+# actions they recorded and supervision orders they issued.
+_INSPECTOR_PATH = {
+    "hazard": "finders",
+    "inspection": "inspectors",
+    "enforcement": "created_by_id",
+    "order": "issued_by_id",
+}
+_DATE_FIELD = {"inspection": "date", "enforcement": "date", "order": "issued_on"}
+
+
+def _key_expr(group_by, model):
+    if group_by == GROUP_TOWNSHIP:
+        return F("township_id")
+    if group_by == GROUP_CELL:
+        return F("cell_id")
+    if group_by == GROUP_INDUSTRY:
+        return F(_INDUSTRY_PATH[model])
+    if group_by == GROUP_MONTH:
+        return TruncMonth("found_on" if model == "hazard" else _DATE_FIELD[model])
+    raise ValueError(f"unknown grouping {group_by!r}")
+
+
+# --- the grouped queries --------------------------------------------------------------------
+
+HAZARD_FIGURES = (
+    "found_general",
+    "found_major",
+    "rectified_general",
+    "rectified_major",
+    "closed",
+    "overdue",
+    "on_time",
+    "major_open",
+)
+INSPECTION_FIGURES = ("groups", "person_times", "enterprises")
+ENFORCEMENT_FIGURES = ("documents", "orders", "talks", "cases", "fines_yuan")
+
+
+def hazards_in_period(user, criteria):
+    """Hazards counted in the period (VOID excluded) within scope and filters."""
+    qs = scoping.hazards_for(user).filter(
+        q_counted(), found_on__gte=criteria.period_from, found_on__lte=criteria.period_to
+    )
+    return criteria.narrow(qs, "hazard")
+
+
+def _hazard_annotations(as_of):
+    general, major = Q(level=Level.GENERAL), Q(level=Level.MAJOR)
+    # Count an indexed non-null column: PostgreSQL then answers from the covering index.
+    return {
+        "found_general": Count("found_on", filter=general),
+        "found_major": Count("found_on", filter=major),
+        "rectified_general": Count("found_on", filter=general & q_rectified(as_of)),
+        "rectified_major": Count("found_on", filter=major & q_rectified(as_of)),
+        "closed": Count("found_on", filter=q_closed(as_of)),
+        "overdue": Count("found_on", filter=q_overdue(as_of)),
+        "on_time": Count("found_on", filter=q_on_time(as_of)),
+        "major_open": Count("found_on", filter=major & Q(status__in=OPEN_STATES)),
+    }
+
+
+def hazard_figures(user, criteria, group_by=None):
+    """{key: {figure: int}} for the hazard figures; key None when ungrouped. One query."""
+    qs = hazards_in_period(user, criteria)
+    annotations = _hazard_annotations(criteria.as_of)
+    if group_by is None:
+        return {None: qs.aggregate(**annotations)}
+    rows = (
+        qs.annotate(k=_key_expr(group_by, "hazard"))
+        .values("k")
+        .annotate(**annotations)
+        .order_by("k")
+    )
+    return {row.pop("k"): row for row in rows}
+
+
+def inspections_in_period(user, criteria):
+    qs = scoping.inspections_for(user).filter(
+        status=Inspection.Status.SUBMITTED,
+        date__gte=criteria.period_from,
+        date__lte=criteria.period_to,
+    )
+    return criteria.narrow(qs, "inspection")
+
+
+def inspection_figures(user, criteria, group_by=None):
+    """{key: {groups, person_times, enterprises}}. Two queries."""
+    qs = inspections_in_period(user, criteria)
+    sums = {"groups": Count("date"), "person_times": Sum("inspector_count")}
+    if group_by is None:
+        result = qs.aggregate(**sums, enterprises=Count("enterprise_id", distinct=True))
+        result["person_times"] = result["person_times"] or 0
+        return {None: result}
+    keyed = qs.annotate(k=_key_expr(group_by, "inspection"))
+    result = {}
+    for row in keyed.values("k").annotate(**sums).order_by("k"):
+        result[row["k"]] = {
+            "groups": row["groups"],
+            "person_times": row["person_times"] or 0,
+            "enterprises": 0,
+        }
+    # Distinct enterprises per key: group by (key, enterprise) first, then count per key
+    # (BASELINES.md: COUNT(DISTINCT) per group spills to disk on PostgreSQL).
+    pairs = keyed.values("k", "enterprise_id").distinct().order_by()
+    try:
+        sql, params = pairs.query.sql_with_params()
+    except EmptyResultSet:  # a scope that can match nothing
+        return result
+    with connections[pairs.db].cursor() as cursor:
+        # The inner SQL is Django's own compilation with its values as parameters.
+        cursor.execute(f"SELECT k, COUNT(*) FROM ({sql}) pairs GROUP BY k", params)  # noqa: S608
+        for key, count in cursor.fetchall():
+            if group_by == GROUP_MONTH:
+                key = _as_date(key)
+            result.setdefault(key, {"groups": 0, "person_times": 0, "enterprises": 0})
+            result[key]["enterprises"] = count
+    return result
+
+
+def enforcement_in_period(user, criteria):
+    qs = scoping.enforcement_for(user).filter(
+        date__gte=criteria.period_from, date__lte=criteria.period_to
+    )
+    return criteria.narrow(qs, "enforcement")
+
+
+def orders_in_period(user, criteria):
+    qs = scoping.orders_for(user).filter(
+        issued_on__gte=criteria.period_from, issued_on__lte=criteria.period_to
+    )
+    return criteria.narrow(qs, "order")
+
+
+_KIND_FIGURE = {
+    EnforcementAction.Kind.DOCUMENT: "documents",
+    EnforcementAction.Kind.TALK: "talks",
+    EnforcementAction.Kind.CASE: "cases",
+}
+
+
+def enforcement_figures(user, criteria, group_by=None):
+    """{key: {documents, orders, talks, cases, fines_yuan}}. Two queries: enforcement
+    actions by kind, and supervision orders (a 督办单 counts as an enforcement document)."""
+    actions = enforcement_in_period(user, criteria)
+    orders = orders_in_period(user, criteria)
+    if group_by is None:
+        actions_rows = [
+            {"k": None, **row}
+            for row in actions.values("kind")
+            .annotate(n=Count("date"), fines=Sum("fine_yuan"))
+            .order_by("kind")
+        ]
+        order_rows = [{"k": None, **orders.aggregate(n=Count("issued_on"))}]
+    else:
+        actions_rows = (
+            actions.annotate(k=_key_expr(group_by, "enforcement"))
+            .values("k", "kind")
+            .annotate(n=Count("date"), fines=Sum("fine_yuan"))
+            .order_by("k", "kind")
+        )
+        order_rows = (
+            orders.annotate(k=_key_expr(group_by, "order"))
+            .values("k")
+            .annotate(n=Count("issued_on"))
+            .order_by("k")
+        )
+    result = {}
+
+    def bucket(key):
+        return result.setdefault(
+            key,
+            {"documents": 0, "orders": 0, "talks": 0, "cases": 0, "fines_yuan": Decimal(0)},
+        )
+
+    for row in actions_rows:
+        figures = bucket(row["k"])
+        name = _KIND_FIGURE.get(row["kind"])
+        if name:
+            figures[name] += row["n"]
+        figures["fines_yuan"] += row["fines"] or Decimal(0)
+    for row in order_rows:
+        if row["n"]:
+            bucket(row["k"])["orders"] += row["n"]
+    return result
+
+
+# --- rows and tables ------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    """One line of a report: the integer figures, the rates derived from them, links."""
+
+    key: object
+    label: str
+    found_general: int = 0
+    found_major: int = 0
+    rectified_general: int = 0
+    rectified_major: int = 0
+    closed: int = 0
+    overdue: int = 0
+    on_time: int = 0
+    major_open: int = 0
+    groups: int = 0
+    person_times: int = 0
+    enterprises: int = 0
+    documents: int = 0
+    orders: int = 0
+    talks: int = 0
+    cases: int = 0
+    fines_yuan: Decimal = Decimal(0)
+    links: dict = field(default_factory=dict)
+    is_total: bool = False
+
+    @property
+    def found(self):
+        return self.found_general + self.found_major
+
+    @property
+    def rectified(self):
+        return self.rectified_general + self.rectified_major
+
+    @property
+    def rate(self):
+        return rate(self.rectified, self.found)
+
+    @property
+    def rate_general(self):
+        return rate(self.rectified_general, self.found_general)
+
+    @property
+    def rate_major(self):
+        return rate(self.rectified_major, self.found_major)
+
+    @property
+    def closed_rate(self):
+        return rate(self.closed, self.found)
+
+    @property
+    def on_time_rate(self):
+        return rate(self.on_time, self.rectified)
+
+    @property
+    def enforcement_documents(self):
+        """执法文书: enforcement documents plus supervision orders issued."""
+        return self.documents + self.orders
+
+    @property
+    def fines_wan(self):
+        return yuan_to_wan(self.fines_yuan)
+
+    def add(self, other):
+        for name in (*HAZARD_FIGURES, "groups", "person_times", "enterprises"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for name in ENFORCEMENT_FIGURES:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def as_chart(self):
+        return {
+            "label": self.label,
+            "found": self.found,
+            "rectified": self.rectified,
+            "rate": float(self.rate) if self.rate is not None else None,
+        }
+
+
+@dataclass
+class Table:
+    criteria: Criteria
+    group_by: str
+    rows: list
+    total: Row
+
+    @property
+    def basis(self):
+        return self.criteria.basis()
+
+    @property
+    def group_label(self):
+        return _(GROUP_LABELS[self.group_by])
+
+
+def _url(name):
+    try:
+        return reverse(name)
+    except NoReverseMatch:  # that list is not installed in this build
+        return None
+
+
+class Linker:
+    """Builds the list querystrings behind each figure of a row."""
+
+    def __init__(self, criteria):
+        self.criteria = criteria
+        self.hazard_url = _url("hazards:list")
+        self.inspection_url = _url("inspections:list")
+        self.enforcement_url = _url("inspections:enforcement_list")
+
+    def _group_params(self, group_by, key):
+        if group_by in (GROUP_TOWNSHIP, GROUP_CELL):
+            return {group_by: key}
+        if group_by == GROUP_INDUSTRY:
+            return {"industry": key}
+        return {}
+
+    def _bounds(self, group_by, key):
+        c = self.criteria
+        if group_by == GROUP_MONTH and key is not None:
+            last = next_month(key) - datetime.timedelta(days=1)
+            return max(key, c.period_from), min(last, c.period_to)
+        return c.period_from, c.period_to
+
+    @staticmethod
+    def _join(url, params):
+        if url is None:
+            return None
+        return f"{url}?{urlencode(params)}"
+
+    def links(self, group_by, key):
+        c = self.criteria
+        start, end = self._bounds(group_by, key)
+        scope = {**c.scope_params(), **self._group_params(group_by, key)}
+        found = {"found_from": start, "found_to": end, **scope}
+        as_of = {"as_of": c.as_of}
+        h = self.hazard_url
+        general, major = {"level": Level.GENERAL}, {"level": Level.MAJOR}
+        rectified = {"status": "rectified", **as_of}
+        dated = {"date_from": start, "date_to": end, **scope}
+        e = self.enforcement_url
+        return {
+            "found": self._join(h, found),
+            "found_general": self._join(h, {**found, **general}),
+            "found_major": self._join(h, {**found, **major}),
+            "rectified": self._join(h, {**found, **rectified}),
+            "rectified_general": self._join(h, {**found, **general, **rectified}),
+            "rectified_major": self._join(h, {**found, **major, **rectified}),
+            "closed": self._join(h, {**found, "status": "closed_asof", **as_of}),
+            "overdue": self._join(h, {**found, "status": "overdue", **as_of}),
+            "on_time": self._join(h, {**found, "status": "on_time", **as_of}),
+            "major_open": self._join(h, {**found, **major, "status": "open"}),
+            "groups": self._join(self.inspection_url, dated),
+            "person_times": self._join(self.inspection_url, dated),
+            "enterprises": self._join(self.inspection_url, dated),
+            "documents": self._join(e, {"kind": EnforcementAction.Kind.DOCUMENT, **dated}),
+            "talks": self._join(e, {"kind": EnforcementAction.Kind.TALK, **dated}),
+            "cases": self._join(e, {"kind": EnforcementAction.Kind.CASE, **dated}),
+            "fines": self._join(e, dated),
+        }
+
+
+def _labels(user, criteria, group_by):
+    """{key: label} of the rows every table shows even when empty, in display order."""
+    if group_by == GROUP_TOWNSHIP:
+        qs = scoping.townships_for(user)
+        if criteria.township is not None:
+            qs = qs.filter(pk=criteria.township.pk)
+        if criteria.cell is not None:
+            qs = qs.filter(pk=criteria.cell.township_id)
+        return dict(qs.order_by("path").values_list("id", "name"))
+    if group_by == GROUP_CELL:
+        qs = scoping.cells_for(user).filter(level=GridCell.Level.VILLAGE)
+        if criteria.township is not None:
+            qs = qs.filter(township_id=criteria.township.pk)
+        if criteria.cell is not None:
+            qs = qs.filter(path__startswith=criteria.cell.path)
+        return {pk: name for pk, name in qs.order_by("path").values_list("id", "name")}
+    if group_by == GROUP_MONTH:
+        return {
+            m: _("%(y)d年%(m)d月") % {"y": m.year, "m": m.month}
+            for m in months_between(criteria.period_from, criteria.period_to)
+        }
+    return {}
+
+
+def _label_extra(group_by, keys):
+    """Labels of keys that have figures but are not among the default rows."""
+    if not keys:
+        return {}
+    if group_by in (GROUP_TOWNSHIP, GROUP_CELL):
+        return dict(GridCell.objects.filter(pk__in=keys).values_list("id", "name"))
+    if group_by == GROUP_INDUSTRY:
+        names = dict(Industry.choices)
+        return {k: str(names.get(k, k or _("未填写"))) for k in keys}
+    return {k: str(k) for k in keys}
+
+
+def _industry_order(key):
+    values = list(Industry.values)
+    return values.index(key) if key in values else len(values)
+
+
+def report_table(
+    user,
+    period_from,
+    period_to,
+    as_of,
+    group_by=GROUP_TOWNSHIP,
+    *,
+    township=None,
+    cell=None,
+    industry="",
+    inspector=None,
+):
+    """Every figure of DESIGN.md per group, with a total row and links.
+
+    Rows: every township (or village cell, or month) in scope even when empty, plus any
+    key with figures (industries appear when they have figures). The total row's counts
+    are the sums of the rows (its distinct enterprise count comes from its own query) and
+    its rates are recomputed from those sums, never averaged.
+    """
+    if group_by not in GROUPS:
+        raise ValueError(f"unknown grouping {group_by!r}")
+    criteria = Criteria(period_from, period_to, as_of, township, cell, industry or "", inspector)
+    labels = _labels(user, criteria, group_by)
+    hazards = hazard_figures(user, criteria, group_by)
+    inspections = inspection_figures(user, criteria, group_by)
+    enforcement = enforcement_figures(user, criteria, group_by)
+    all_enterprises = (
+        inspections_in_period(user, criteria).aggregate(n=Count("enterprise_id", distinct=True))[
+            "n"
+        ]
+        if group_by == GROUP_MONTH
+        else None
+    )
+
+    data_keys = set(hazards) | set(inspections) | set(enforcement)
+    extra = [k for k in data_keys if k not in labels]
+    labels = {**labels, **_label_extra(group_by, extra)}
+    keys = list(labels)  # scope order first, then keys with figures outside it
+    if group_by == GROUP_INDUSTRY:
+        keys.sort(key=_industry_order)
+
+    linker = Linker(criteria)
+    rows = []
+    total = Row(key=None, label=_("合计"), is_total=True)
+    for key in keys:
+        row = Row(key=key, label=str(labels[key]))
+        for source in (hazards, inspections, enforcement):
+            for name, value in source.get(key, {}).items():
+                setattr(row, name, value)
+        row.links = linker.links(group_by, key)
+        rows.append(row)
+        total.add(row)
+    if all_enterprises is not None:
+        total.enterprises = all_enterprises
+    total.links = linker.links(None, None)
+    return Table(criteria=criteria, group_by=group_by, rows=rows, total=total)
+
+
+def county_summary(user, period_from, period_to, as_of, *, township=None, **filters):
+    """The county summary table (seed 004): one row per township, then 合计."""
+    return report_table(
+        user, period_from, period_to, as_of, GROUP_TOWNSHIP, township=township, **filters
+    )
+
+
+def key_figures(user, period_from, period_to, as_of, **filters):
+    """The dashboard's headline figures: a total row of the same definitions."""
+    criteria = Criteria(period_from, period_to, as_of, **filters)
+    row = Row(key=None, label=_("合计"), is_total=True)
+    for name, value in hazard_figures(user, criteria)[None].items():
+        setattr(row, name, value)
+    row.links = Linker(criteria).links(None, None)
+    return row
+
+
+def longest_overdue(user, as_of, limit=10, *, township=None):
+    """The hazards overdue on ``as_of`` with the oldest deadlines first."""
+    qs = scoping.hazards_for(user).filter(q_overdue(as_of))
+    if township is not None:
+        qs = qs.filter(township_id=township.pk)
+    hazards = list(
+        qs.select_related("enterprise", "township")
+        .only(
+            "number",
+            "description",
+            "level",
+            "status",
+            "deadline",
+            "found_on",
+            "enterprise__name",
+            "township__name",
+        )
+        .order_by("deadline", "id")[:limit]
+    )
+    for hazard in hazards:
+        hazard.days_overdue = (as_of - hazard.deadline).days
+    return hazards

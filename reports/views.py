@@ -1,0 +1,138 @@
+import datetime
+import tempfile
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from grid import scoping
+from reports import queries
+from reports.exporters import ExportError, build_exporter
+from reports.forms import ReportForm
+
+
+def _require_reports(user):
+    if not scoping.allowed(user, "report.view"):
+        raise PermissionDenied
+
+
+def _twelve_months_ago(today):
+    year, month = today.year, today.month - 11
+    if month < 1:
+        year, month = year - 1, month + 12
+    return datetime.date(year, month, 1)
+
+
+@login_required
+def dashboard(request):
+    """Key figures, rate by township, the monthly trend and the longest-overdue hazards."""
+    user = request.user
+    _require_reports(user)
+    today = timezone.localdate()
+    year_start = today.replace(month=1, day=1)
+    figures = queries.key_figures(user, year_start, today, today)
+    by_township = queries.report_table(user, year_start, today, today, queries.GROUP_TOWNSHIP)
+    trend = queries.report_table(user, _twelve_months_ago(today), today, today, queries.GROUP_MONTH)
+    chart_data = {
+        "townships": [row.as_chart() for row in by_township.rows],
+        "trend": [row.as_chart() for row in trend.rows],
+    }
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "figures": figures,
+            "by_township": by_township,
+            "trend": trend,
+            "overdue": queries.longest_overdue(user, today),
+            "chart_data": chart_data,
+            "today": today,
+            "year_start": year_start,
+        },
+    )
+
+
+@login_required
+def report(request):
+    """The report of DESIGN.md's figures for the chosen period, as-of date and scope."""
+    user = request.user
+    _require_reports(user)
+    form = ReportForm(request.GET, user=user)
+    table = None
+    if form.is_valid():
+        table = queries.report_table(user, group_by=form.cleaned_data["group"], **form.criteria())
+    export_query = request.GET.copy()
+    export_query.pop("group", None)
+    return render(
+        request,
+        "reports/report.html",
+        {"form": form, "table": table, "export_query": export_query.urlencode()},
+    )
+
+
+def _job_redirect(job):
+    try:
+        return redirect(reverse("jobs:detail", args=[job.pk]))
+    except NoReverseMatch:
+        return redirect("jobs:list")
+
+
+def _back(*names):
+    for name in names:
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return reverse("home")
+
+
+def _export(request, identifier, job_kind, back):
+    """Write an export to a temporary file and stream it; hand large ones to a job."""
+    try:
+        exporter = build_exporter(identifier, request.user, request.GET)
+    except ExportError as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    if exporter.count() > settings.JOB_THRESHOLD_ROWS:
+        from jobs import services as jobs
+
+        job = jobs.start(request.user, job_kind, request.GET)
+        messages.info(request, _("数据量较大，已转为后台导出，完成后可在“我的导出/导入”下载。"))
+        return _job_redirect(job)
+    out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 — FileResponse closes it
+    exporter.write(out)
+    out.seek(0)
+    return FileResponse(
+        out,
+        as_attachment=True,
+        filename=exporter.file_name,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@login_required
+def export_summary(request):
+    _require_reports(request.user)
+    return _export(request, "summary", "export_summary", "reports:report")
+
+
+@login_required
+def export_ledger(request):
+    if not scoping.allowed(request.user, "view"):
+        raise PermissionDenied
+    return _export(request, "ledger", "export_ledger", _back("hazards:list", "home"))
+
+
+@login_required
+def export_overdue(request):
+    if not scoping.allowed(request.user, "overdue.board"):
+        raise PermissionDenied
+    return _export(
+        request, "overdue", "export_overdue", _back("hazards:overdue", "reports:dashboard")
+    )
