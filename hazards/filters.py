@@ -165,6 +165,9 @@ class HazardFilter(django_filters.FilterSet):
                 .distinct()
                 .order_by("username")
             )
+        from hazards.forms import bootstrap
+
+        bootstrap(self.form)
 
     # --- the parameters -------------------------------------------------------------------
 

@@ -1,0 +1,240 @@
+"""Input of the hazard pages: parsing and validation only; the workflow does the rest.
+
+Photo fields run every upload through ``hazards.photos.process_many`` in ``clean``, so
+a form that is valid holds processed photos (oriented, EXIF stripped, JPEG) and a bad
+file is a Chinese error on its field before anything is written.
+"""
+
+from datetime import timedelta
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hazards import photos
+from hazards.models import Category, Level, Subject, SupervisionOrder
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _textarea(rows=3):
+    return forms.Textarea(attrs={"rows": rows})
+
+
+def bootstrap(form):
+    """Bootstrap classes on every widget: one column, large touch targets on a phone."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", "form-select")
+        elif not isinstance(widget, forms.HiddenInput):
+            widget.attrs.setdefault("class", "form-control")
+    return form
+
+
+class StyledForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+
+
+class MultiplePhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+    def __init__(self, attrs=None):
+        base = {"accept": "image/*", "capture": "environment", "multiple": True}
+        super().__init__({**base, **(attrs or {})})
+
+
+class PhotoField(forms.FileField):
+    """Several camera photos; ``cleaned_data`` holds ``ProcessedPhoto`` objects."""
+
+    widget = MultiplePhotoInput
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if not files:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return []
+        for f in files:
+            super().clean(f, initial)
+        return photos.process_many(files)
+
+
+class ExpectedStateForm(StyledForm):
+    """Every action form carries the version of the hazard the user was looking at."""
+
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class SetDeadlineForm(ExpectedStateForm):
+    deadline = forms.DateField(label=_("整改期限"), widget=DATE)
+    measures = forms.CharField(label=_("整改措施"), widget=_textarea())
+    responsible_person = forms.CharField(label=_("整改责任人"), max_length=50)
+    funds_yuan = forms.DecimalField(
+        label=_("整改资金（元）"), required=False, min_value=0, max_digits=12, decimal_places=2
+    )
+    contingency_plan = forms.CharField(label=_("应急预案"), required=False, widget=_textarea(2))
+    note = forms.CharField(label=_("备注"), required=False, widget=_textarea(2))
+
+
+class RequestExtensionForm(ExpectedStateForm):
+    until = forms.DateField(label=_("申请延期至"), widget=DATE)
+    reason = forms.CharField(label=_("延期理由"), max_length=500, widget=_textarea(2))
+
+
+class ApproveExtensionForm(ExpectedStateForm):
+    note = forms.CharField(label=_("审批意见"), required=False, widget=_textarea(2))
+
+
+class DeclineExtensionForm(ExpectedStateForm):
+    note = forms.CharField(label=_("不予延期的理由"), widget=_textarea(2))
+
+
+class ExtendDeadlineForm(ExpectedStateForm):
+    until = forms.DateField(label=_("延期至"), widget=DATE)
+    reason = forms.CharField(label=_("延期理由"), max_length=500, widget=_textarea(2))
+
+
+class ReportFixedForm(ExpectedStateForm):
+    fixed_on = forms.DateField(label=_("整改完成日期"), widget=DATE)
+    note = forms.CharField(label=_("整改情况说明"), widget=_textarea())
+    after_photos = PhotoField(label=_("整改后照片"), required=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fixed_on"].initial = timezone.localdate()
+
+
+class RejectFixForm(ExpectedStateForm):
+    new_deadline = forms.DateField(label=_("新的整改期限"), widget=DATE)
+    note = forms.CharField(label=_("验收不通过的原因"), widget=_textarea())
+
+
+class CloseOutForm(ExpectedStateForm):
+    acceptance_note = forms.CharField(label=_("复查验收/评估意见"), widget=_textarea())
+    evidence_photos = PhotoField(label=_("验收材料照片"))
+
+
+class ReferForm(ExpectedStateForm):
+    note = forms.CharField(label=_("移送说明"), widget=_textarea(2))
+
+
+class VoidForm(ExpectedStateForm):
+    reason = forms.CharField(label=_("作废理由"), max_length=500, widget=_textarea(2))
+
+
+# url/view name → form class, for the detail page and the action views.
+ACTION_FORMS = {
+    "set_deadline": SetDeadlineForm,
+    "request_extension": RequestExtensionForm,
+    "approve_extension": ApproveExtensionForm,
+    "decline_extension": DeclineExtensionForm,
+    "extend_deadline": ExtendDeadlineForm,
+    "report_fixed": ReportFixedForm,
+    "reject_fix": RejectFixForm,
+    "close_out": CloseOutForm,
+    "refer_to_county": ReferForm,
+    "void": VoidForm,
+}
+
+
+class RegisterForm(StyledForm):
+    """登记隐患 from an enterprise page: short, one column, camera first."""
+
+    level = forms.ChoiceField(
+        label=_("隐患等级"),
+        choices=Level.choices,
+        initial=Level.GENERAL,
+        widget=forms.RadioSelect,
+    )
+    category = forms.ChoiceField(label=_("隐患类别"), choices=Category.choices)
+    subject = forms.ChoiceField(label=_("专业类别"), choices=Subject.choices, initial="other")
+    description = forms.CharField(label=_("隐患描述"), widget=_textarea())
+    location = forms.CharField(label=_("部位"), max_length=200, required=False)
+    found_on = forms.DateField(label=_("发现日期"), widget=DATE)
+    photos = PhotoField(label=_("现场照片（整改前）"))
+    basis_standard = forms.CharField(label=_("判定依据（标准）"), max_length=200, required=False)
+    basis_clause = forms.CharField(label=_("判定依据（条款）"), max_length=200, required=False)
+    stop_scope = forms.CharField(label=_("停产停业范围"), max_length=200, required=False)
+    fixed_on_spot = forms.BooleanField(label=_("立查立改（现场已整改）"), required=False)
+    fix_note = forms.CharField(label=_("现场整改情况"), required=False, widget=_textarea(2))
+    after_photos = PhotoField(label=_("整改后照片"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["found_on"].initial = timezone.localdate()
+
+    def clean_found_on(self):
+        found_on = self.cleaned_data["found_on"]
+        if found_on > timezone.localdate():
+            raise ValidationError(_("发现日期不能晚于今天。"))
+        return found_on
+
+    def clean(self):
+        data = super().clean()
+        if data.get("level") == Level.MAJOR:
+            for name in ("basis_standard", "basis_clause"):
+                if not (data.get(name) or "").strip():
+                    self.add_error(name, _("重大隐患须填写判定依据（标准及条款）。"))
+            if data.get("fixed_on_spot"):
+                self.add_error(
+                    "fixed_on_spot", _("重大隐患不能立查立改，请下达限期整改并制定治理方案。")
+                )
+        if data.get("fixed_on_spot") and not data.get("after_photos"):
+            if "after_photos" not in self.errors:
+                self.add_error("after_photos", _("立查立改须上传至少一张整改后照片。"))
+        return data
+
+
+ORDER_TEMPLATE = _(
+    "该隐患已超过整改期限仍未整改完毕。请企业立即落实整改措施、责任、资金、时限和预案，"
+    "于督办期限前完成整改并书面报告整改情况；整改期间须采取有效防范措施，确保安全。"
+)
+LISTING_TEMPLATE = _(
+    "该重大事故隐患列入挂牌督办。请企业主要负责人组织制定并落实治理方案，"
+    "治理期间采取停产停业或局部停产等防范措施，治理完成后申请验收销号。"
+)
+
+
+class IssueOrderForm(StyledForm):
+    kind = forms.ChoiceField(
+        label=_("督办类型"),
+        choices=SupervisionOrder.Kind.choices,
+        initial=SupervisionOrder.Kind.ORDER,
+    )
+    deadline = forms.DateField(label=_("督办期限"), widget=DATE)
+    requirements = forms.CharField(label=_("督办要求"), widget=_textarea(5))
+    authority = forms.CharField(
+        label=_("督办单位"),
+        max_length=100,
+        required=False,
+        help_text=_("留空时按级别填写“乡镇安监站”或“县应急管理局”"),
+    )
+    document_number = forms.CharField(label=_("文号"), max_length=60, required=False)
+
+    def __init__(self, *args, hazard=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deadline"].initial = timezone.localdate() + timedelta(days=7)
+        self.fields["requirements"].initial = ORDER_TEMPLATE
+        if hazard is not None and hazard.level != Level.MAJOR:
+            self.fields["kind"].choices = [
+                (SupervisionOrder.Kind.ORDER, SupervisionOrder.Kind.ORDER.label)
+            ]
+        elif hazard is not None and not hazard.is_overdue():
+            self.fields["kind"].initial = SupervisionOrder.Kind.LISTING
+            self.fields["requirements"].initial = LISTING_TEMPLATE
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        if deadline < timezone.localdate():
+            raise ValidationError(_("督办期限不能早于今天。"))
+        return deadline

@@ -1,0 +1,123 @@
+"""Presentation helpers of the hazard pages: sortable headers, tabs, the history's data."""
+
+from django import template
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from hazards import workflow
+from hazards.models import Hazard, Status
+
+register = template.Library()
+
+
+def _query(request, **changes):
+    params = request.GET.copy()
+    params.pop("page", None)
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return params.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def sort_link(context, label, asc, desc=""):
+    """A column header that sorts by ``asc``, then ``desc`` on a second click."""
+    current = context.get("sort", "")
+    target = desc if (desc and current == asc) else asc
+    arrow = ""
+    if current == asc:
+        arrow = " ▲"
+    elif desc and current == desc:
+        arrow = " ▼"
+    q = _query(context["request"], sort=target)
+    return format_html(
+        '<a class="link-dark text-decoration-none" href="?{}" hx-get="?{}" hx-target="#ledger" '
+        'hx-select="#ledger" hx-swap="outerHTML" hx-push-url="true">{}{}</a>',
+        q,
+        q,
+        label,
+        arrow,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def tab_query(context, status):
+    return _query(context["request"], status=status)
+
+
+@register.filter
+def action_label(action):
+    return workflow.label(action)
+
+
+_EXTRA_LABELS = {
+    "on_the_spot": gettext_lazy("立查立改"),
+    "previous_deadline": gettext_lazy("原期限"),
+    "order": gettext_lazy("督办单号"),
+    "order_kind": gettext_lazy("督办类型"),
+    "order_deadline": gettext_lazy("督办期限"),
+    "finders": gettext_lazy("检查人员"),
+    "fixed_by": gettext_lazy("整改上报人"),
+    "closed_by": gettext_lazy("销号人"),
+}
+_HIDDEN = {"finders", "fixed_by", "closed_by", "inspection", "fix_note", "acceptance_note"}
+
+
+def _label(key):
+    if key in _EXTRA_LABELS:
+        return str(_EXTRA_LABELS[key])
+    try:
+        return str(Hazard._meta.get_field(key).verbose_name)
+    except FieldDoesNotExist:
+        return key
+
+
+def _value(key, value):
+    if value is True:
+        return _("是")
+    if value is False:
+        return _("否")
+    if value in (None, ""):
+        return "—"
+    if key == "level":
+        return dict(Hazard._meta.get_field("level").choices).get(value, value)
+    if key == "listing_level":
+        return dict(Hazard._meta.get_field("listing_level").choices).get(value, value)
+    if key == "order_kind":
+        return {"order": _("督办单"), "listing": _("挂牌督办")}.get(value, value)
+    return value
+
+
+@register.filter
+def event_data(event):
+    """The data an event set, as 'label：value' pairs (what the note already says is left out)."""
+    items = [
+        (_label(k), _value(k, v))
+        for k, v in (event.data or {}).items()
+        if k not in _HIDDEN and not (k == "is_recurrence" and not v)
+    ]
+    if not items:
+        return ""
+    return format_html_join("；", "{}：{}", items)
+
+
+@register.filter
+def status_label(value):
+    try:
+        return Status(value).label
+    except ValueError:
+        return value or "—"
+
+
+@register.filter
+def industry_label(code):
+    from enterprises.models import Industry
+
+    try:
+        return Industry(code).label
+    except ValueError:
+        return code or "—"

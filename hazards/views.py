@@ -1,0 +1,470 @@
+"""Hazard pages. Thin: fetch through the selectors (404 outside scope), validate the form,
+make one workflow call, answer with a message and a redirect.
+
+Every action form carries ``seen``, the version of the hazard the user was looking at
+(status and last change). If the hazard changed since, the action is refused with 409
+and the hazard is left as the other user left it.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from grid import roles, scoping
+from hazards import selectors, workflow
+from hazards.filters import TABS, default_order_deadline
+from hazards.forms import ACTION_FORMS, IssueOrderForm, RegisterForm
+from hazards.models import HazardPhoto, Level, SupervisionOrder
+
+PAGE_SIZE = 50
+
+
+def version_of(hazard):
+    """The token the action forms carry: any transition changes it."""
+    return f"{hazard.status}:{hazard.updated_at.isoformat()}"
+
+
+def _stale_message():
+    return _("该隐患已被他人处理，请刷新页面后查看最新状态。")
+
+
+def _url_or_none(name, *args):
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+# --- 隐患台账 --------------------------------------------------------------------------------
+
+
+@login_required
+def hazard_list(request):
+    result = selectors.hazard_list(request.user, request.GET)
+    paginator = Paginator(result.qs, PAGE_SIZE)
+    page_obj = paginator.get_page(request.GET.get("page"))
+    counts = result.tab_counts()
+    current = request.GET.get("status", "")
+    tabs = [
+        {"key": key, "label": label, "count": counts.get(key, 0), "active": key == current}
+        for key, label in TABS
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    export_url = _url_or_none("reports:export_ledger")
+    enterprise_name = ""
+    if result.form.is_valid() and result.form.cleaned_data.get("enterprise"):
+        ent = (
+            scoping.enterprises_for(request.user)
+            .filter(pk=result.form.cleaned_data["enterprise"])
+            .values_list("name", flat=True)
+            .first()
+        )
+        enterprise_name = ent or ""
+    context = {
+        "filter": result,
+        "page_obj": page_obj,
+        "tabs": tabs,
+        "as_of": result.as_of_date,
+        "sort": result.sort_key,
+        "querystring": query.urlencode(),
+        "export_url": export_url,
+        "enterprise_name": enterprise_name,
+        "can_register": scoping.allowed(request.user, "hazard.register"),
+    }
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "hazards/_ledger.html", context)
+    return render(request, "hazards/list.html", context)
+
+
+# --- detail and actions -------------------------------------------------------------------
+
+
+def _detail_context(request, hazard, bound=None):
+    as_of = timezone.localdate()
+    actions = workflow.available_actions(hazard, request.user)
+    seen = version_of(hazard)
+    forms = []
+    for action in actions:
+        form_class = ACTION_FORMS.get(action)
+        if form_class is None:
+            continue
+        if bound is not None and bound[0] == action:
+            form = bound[1]
+        else:
+            form = form_class(initial={"seen": seen})
+        forms.append(
+            {
+                "action": action,
+                "label": workflow.label(action),
+                "form": form,
+                "url": reverse(f"hazards:{action}", args=[hazard.pk]),
+                "open": bound is not None and bound[0] == action,
+                "multipart": any(f.widget.needs_multipart_form for f in form.fields.values()),
+            }
+        )
+    photos = list(hazard.photos.all())
+    events = list(hazard.events.all())
+    for e in events:
+        e.label = workflow.label(e.action)
+    before = [p for p in photos if p.kind == HazardPhoto.Kind.BEFORE]
+    after = [p for p in photos if p.kind == HazardPhoto.Kind.AFTER]
+    evidence = [p for p in photos if p.kind == HazardPhoto.Kind.EVIDENCE]
+    return {
+        "hazard": hazard,
+        "as_of": as_of,
+        "photo_groups": [
+            (HazardPhoto.Kind.BEFORE.label, before),
+            (HazardPhoto.Kind.AFTER.label, after),
+            (HazardPhoto.Kind.EVIDENCE.label, evidence),
+        ],
+        "action_forms": forms,
+        "can_issue_order": "issue_order" in actions,
+        "photos_before": before,
+        "photos_after": after,
+        "photos_evidence": evidence,
+        "events": events,
+        "orders": list(hazard.orders.all()),
+        "finders": list(hazard.finders.all()),
+        "enterprise_url": _url_or_none("enterprises:detail", hazard.enterprise_id),
+    }
+
+
+@login_required
+def hazard_detail(request, pk):
+    hazard = selectors.hazard_get(request.user, pk)
+    return render(request, "hazards/detail.html", _detail_context(request, hazard))
+
+
+def _refuse(request, pk, message, status, bound=None):
+    """Show the hazard as it is now, with why the action was not taken."""
+    messages.error(request, message)
+    hazard = selectors.hazard_get(request.user, pk)
+    return render(
+        request, "hazards/detail.html", _detail_context(request, hazard, bound), status=status
+    )
+
+
+def _call_args(action, data):
+    """Map a valid action form's data onto the workflow function's keyword arguments."""
+    data = {k: v for k, v in data.items() if k != "seen"}
+    if action == "set_deadline":
+        return data
+    if action in ("request_extension", "extend_deadline"):
+        return {"until": data["until"], "reason": data["reason"]}
+    if action in ("approve_extension", "decline_extension", "refer_to_county"):
+        return {"note": data["note"]}
+    if action == "report_fixed":
+        return {
+            "fixed_on": data["fixed_on"],
+            "note": data["note"],
+            "after_photos": data["after_photos"],
+        }
+    if action == "reject_fix":
+        return {"new_deadline": data["new_deadline"], "note": data["note"]}
+    if action == "close_out":
+        return {
+            "acceptance_note": data["acceptance_note"],
+            "evidence_photos": data["evidence_photos"],
+        }
+    if action == "void":
+        return {"reason": data["reason"]}
+    raise ValueError(action)
+
+
+_SUCCESS = {
+    "set_deadline": gettext_lazy("已下达限期整改。"),
+    "request_extension": gettext_lazy("已提交延期申请，等待乡镇监管审批。"),
+    "approve_extension": gettext_lazy("已批准延期。"),
+    "decline_extension": gettext_lazy("已不予延期。"),
+    "extend_deadline": gettext_lazy("已延期。"),
+    "report_fixed": gettext_lazy("已上报整改完成，等待复查验收。"),
+    "reject_fix": gettext_lazy("验收不通过，已退回限期整改。"),
+    "close_out": gettext_lazy("已销号。"),
+    "refer_to_county": gettext_lazy("已移送县级。"),
+    "void": gettext_lazy("已作废。"),
+}
+
+
+def _action_view(action):
+    function = getattr(workflow, action)
+    form_class = ACTION_FORMS[action]
+
+    @login_required
+    @require_POST
+    def view(request, pk):
+        hazard = selectors.hazard_for_action(request.user, pk)
+        form = form_class(request.POST, request.FILES)
+        seen = request.POST.get("seen", "")
+        if seen and seen != version_of(hazard):
+            return _refuse(request, pk, _stale_message(), 409)
+        try:
+            workflow.check(hazard, action, request.user)
+        except workflow.WorkflowError as exc:
+            return _refuse(request, pk, exc.message, exc.status_code)
+        if not form.is_valid():
+            return _refuse(request, pk, _("请检查填写的内容。"), 400, bound=(action, form))
+        try:
+            function(hazard, by=request.user, **_call_args(action, form.cleaned_data))
+        except workflow.WorkflowError as exc:
+            bound = (action, form) if exc.status_code == 400 else None
+            return _refuse(request, pk, exc.message, exc.status_code, bound=bound)
+        messages.success(request, _SUCCESS[action])
+        return redirect("hazards:detail", pk=pk)
+
+    view.__name__ = action
+    view.__doc__ = f"POST: workflow.{action} on one hazard."
+    return view
+
+
+set_deadline = _action_view("set_deadline")
+request_extension = _action_view("request_extension")
+approve_extension = _action_view("approve_extension")
+decline_extension = _action_view("decline_extension")
+extend_deadline = _action_view("extend_deadline")
+report_fixed = _action_view("report_fixed")
+reject_fix = _action_view("reject_fix")
+close_out = _action_view("close_out")
+refer_to_county = _action_view("refer_to_county")
+void = _action_view("void")
+
+
+# --- photos -------------------------------------------------------------------------------
+
+
+def _photo_response(request, pk, field):
+    photo = selectors.photo_get(request.user, pk)
+    stored = getattr(photo, field)
+    if not stored:
+        raise Http404("no file")
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("file missing") from exc
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=86400"
+    response["Content-Disposition"] = f'inline; filename="{photo.hazard_id}-{photo.pk}.jpg"'
+    return response
+
+
+@login_required
+def photo(request, pk):
+    return _photo_response(request, pk, "image")
+
+
+@login_required
+def photo_thumb(request, pk):
+    return _photo_response(request, pk, "thumbnail")
+
+
+# --- register -----------------------------------------------------------------------------
+
+
+@login_required
+def register(request):
+    if not scoping.allowed(request.user, "hazard.register"):
+        raise PermissionDenied
+    raw = request.GET.get("enterprise", "")
+    if not raw:
+        return _choose_enterprise(request)
+    if not raw.isdigit():
+        raise Http404("bad enterprise")
+    enterprise = scoping.get_or_404(
+        scoping.enterprises_for(request.user).select_related("township", "cell"), pk=int(raw)
+    )
+    scoping.require(request.user, "hazard.register", enterprise)
+    form = RegisterForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                hazard = workflow.register(
+                    enterprise=enterprise,
+                    by=request.user,
+                    level=d["level"],
+                    category=d["category"],
+                    subject=d["subject"],
+                    description=d["description"],
+                    location=d["location"],
+                    found_on=d["found_on"],
+                    finders=[request.user],
+                    photos=d["photos"],
+                    basis_standard=d["basis_standard"] if d["level"] == Level.MAJOR else "",
+                    basis_clause=d["basis_clause"] if d["level"] == Level.MAJOR else "",
+                    stop_scope=d["stop_scope"] if d["level"] == Level.MAJOR else "",
+                    fixed_on_spot=d["fixed_on_spot"],
+                    fix_note=d["fix_note"],
+                    after_photos=d["after_photos"] if d["fixed_on_spot"] else (),
+                )
+            except workflow.NotAllowed as exc:
+                raise PermissionDenied(exc.message) from exc
+            except workflow.WorkflowError as exc:
+                form.add_error(None, exc.message)
+                status = 400
+            else:
+                messages.success(request, _("已登记隐患 %(number)s。") % {"number": hazard.number})
+                return redirect("hazards:detail", pk=hazard.pk)
+        else:
+            status = 400
+    return render(
+        request,
+        "hazards/register.html",
+        {
+            "form": form,
+            "enterprise": enterprise,
+            "enterprise_url": _url_or_none("enterprises:detail", enterprise.pk),
+        },
+        status=status,
+    )
+
+
+def _choose_enterprise(request):
+    q = request.GET.get("q", "").strip()
+    found = []
+    if q:
+        found = list(
+            scoping.enterprises_for(request.user)
+            .filter(name__icontains=q)
+            .select_related("township", "cell")
+            .order_by("name")[:30]
+        )
+    return render(request, "hazards/register_choose.html", {"q": q, "found": found})
+
+
+# --- my work and the overdue board ----------------------------------------------------------
+
+
+@login_required
+def my_work(request):
+    as_of = timezone.localdate()
+    sections = selectors.my_work(request.user, as_of)
+    return render(request, "hazards/my_work.html", {"as_of": as_of, **sections})
+
+
+@login_required
+def overdue(request):
+    if not scoping.allowed(request.user, "overdue.board"):
+        raise PermissionDenied
+    as_of = timezone.localdate()
+    groups = selectors.overdue_board(request.user, as_of)
+    return render(
+        request,
+        "hazards/overdue.html",
+        {
+            "as_of": as_of,
+            "groups": groups,
+            "total": sum(g.count for g in groups),
+            "can_issue": scoping.allowed(request.user, "order.issue"),
+            "export_url": _url_or_none("reports:export_overdue"),
+        },
+    )
+
+
+# --- supervision orders -------------------------------------------------------------------
+
+
+@login_required
+def order_list(request):
+    result = selectors.order_list(request.user, request.GET)
+    page_obj = Paginator(result.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    listing = request.GET.get("kind") == SupervisionOrder.Kind.LISTING
+    return render(
+        request,
+        "hazards/orders.html",
+        {"filter": result, "page_obj": page_obj, "listing": listing},
+    )
+
+
+@login_required
+def order_detail(request, pk):
+    order = selectors.order_get(request.user, pk)
+    return render(request, "hazards/order_detail.html", {"order": order})
+
+
+@login_required
+def order_create(request, pk):
+    hazard = selectors.hazard_for_action(request.user, pk)
+    try:
+        workflow.check(hazard, "issue_order", request.user)
+    except workflow.NotAllowed as exc:
+        raise PermissionDenied(exc.message) from exc
+    except workflow.WorkflowError as exc:
+        messages.error(request, exc.message)
+        return redirect("hazards:detail", pk=pk)
+    form = IssueOrderForm(request.POST or None, hazard=hazard)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                order = workflow.issue_order(
+                    hazard,
+                    by=request.user,
+                    kind=d["kind"],
+                    deadline=d["deadline"],
+                    requirements=d["requirements"],
+                    authority=d["authority"],
+                    document_number=d["document_number"],
+                )
+            except workflow.WorkflowError as exc:
+                form.add_error(None, exc.message)
+                status = exc.status_code
+            else:
+                messages.success(request, _("已下达督办单 %(number)s。") % {"number": order.number})
+                return redirect("hazards:order_detail", pk=order.pk)
+        else:
+            status = 400
+    elif "deadline" not in request.GET:
+        form.initial["deadline"] = default_order_deadline()
+    return render(
+        request,
+        "hazards/order_create.html",
+        {"form": form, "hazard": hazard, "as_of": timezone.localdate()},
+        status=status,
+    )
+
+
+# --- 整改通知书 -------------------------------------------------------------------------------
+
+
+@login_required
+def notice(request, pk):
+    hazard = selectors.hazard_get(request.user, pk)
+    return _notice_response(request, hazard.enterprise, [hazard])
+
+
+@login_required
+def notice_enterprise(request):
+    raw = request.GET.get("enterprise", "")
+    if not raw.isdigit():
+        raise Http404("bad enterprise")
+    enterprise = scoping.get_or_404(
+        scoping.enterprises_for(request.user).select_related("township", "cell"), pk=int(raw)
+    )
+    # ids=1&ids=2 or ids=1,2; none means every hazard of the enterprise still to rectify.
+    ids = [int(i) for chunk in request.GET.getlist("ids") for i in chunk.split(",") if i.isdigit()]
+    hazards = selectors.notice_hazards(request.user, enterprise, ids)
+    return _notice_response(request, enterprise, hazards)
+
+
+def _notice_response(request, enterprise, hazards):
+    user = request.user
+    return render(
+        request,
+        "hazards/notice.html",
+        {
+            "enterprise": enterprise,
+            "hazards": hazards,
+            "today": timezone.localdate(),
+            "issuer_label": roles.LABELS.get(roles.role_of(user), ""),
+        },
+    )
