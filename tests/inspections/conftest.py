@@ -11,6 +11,12 @@ from inspections.models import ChecklistCategory, ChecklistItem, ChecklistTempla
 from tests.factories import today
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Eight personas per test: PBKDF2 would dominate the run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def checklist(db):
     """测试检查表: 2 categories, 4 items; item 2.2 is a major-hazard item."""
@@ -18,7 +24,10 @@ def checklist(db):
     management = ChecklistCategory.objects.create(template=template, number=1, name="安全管理")
     site = ChecklistCategory.objects.create(template=template, number=2, name="现场设备设施")
     ChecklistItem.objects.create(
-        category=management, number=1, text="建立全员安全生产责任制", basis="《安全生产法》第二十二条"
+        category=management,
+        number=1,
+        text="建立全员安全生产责任制",
+        basis="《安全生产法》第二十二条",
     )
     ChecklistItem.objects.create(category=management, number=2, text="定期组织隐患排查")
     ChecklistItem.objects.create(
@@ -46,8 +55,9 @@ def start_inspection(enterprise, by, template, inspectors=None, **kwargs):
     )
 
 
-def answer_all(inspection, by, result="pass", **overrides):
+def answer_all(inspection, by, result="pass", overrides=None):
     """Answer every item (``overrides`` maps position → result)."""
+    overrides = overrides or {}
     for item in inspection.items.all():
         services.record_result(item, by=by, result=overrides.get(item.position, result))
 
