@@ -93,7 +93,7 @@ def _regexp(pattern, value):
 
 def sqlite_connect(path, *, readonly=False, timeout=30):
     """A plain sqlite3 connection that can evaluate our CHECK constraints."""
-    uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
+    uri = Path(path).absolute().as_uri() + ("?mode=ro" if readonly else "")
     conn = sqlite3.connect(uri, uri=True, timeout=timeout)
     conn.create_function("REGEXP", 2, _regexp, deterministic=True)
     return conn

@@ -38,8 +38,8 @@ class Site:
 
     @property
     def sqlite_path(self):
-        assert self.database_url.startswith("sqlite:")
-        return Path(urlparse(self.database_url).path)
+        assert self.database_url.startswith("sqlite:///")
+        return Path("/" + self.database_url.removeprefix("sqlite:///").lstrip("/"))
 
     def env(self, **extra):
         env = dict(os.environ)
@@ -111,6 +111,21 @@ class Site:
             json.loads(result.stdout),
             key=lambda r: (r["model"], json.dumps(r["pk"], sort_keys=True)),
         )
+
+    def query(self, sql, params=()):
+        """Rows of ``sql`` read straight from the database, outside Django."""
+        if self.database_url.startswith("sqlite:"):
+            from core.backup import sqlite_connect
+
+            conn = sqlite_connect(self.sqlite_path, timeout=30)
+            try:
+                return conn.execute(sql.replace("%s", "?"), params).fetchall()
+            finally:
+                conn.close()
+        import psycopg
+
+        with psycopg.connect(self.database_url) as conn:
+            return conn.execute(sql, params).fetchall()
 
     def media_hashes(self):
         return {

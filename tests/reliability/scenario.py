@@ -128,6 +128,27 @@ def seed_roundtrip():
     return {"hazards": Hazard.objects.count(), "photos": HazardPhoto.objects.count()}
 
 
+def seed_minimal():
+    """The small county and two FOUND hazards, no photos: the cheapest useful database."""
+    from django.utils import timezone
+
+    from hazards import workflow
+
+    _town, _villages, insp, _sup, _cty, enterprises = _small_county()
+    ids = [
+        workflow.register(
+            enterprise=e,
+            by=insp,
+            level="general",
+            category="condition",
+            description="配电箱未上锁",
+            found_on=timezone.localdate(),
+        ).pk
+        for e in enterprises[:2]
+    ]
+    return {"hazards": ids}
+
+
 def mutate():
     """What a bad day does after the backup: edits, new records, removed and damaged files."""
     from django.contrib.auth.models import User
@@ -212,6 +233,23 @@ def hang_inside_transition(hazard_id, ready_path):
         responsible_person="李四",
     )
     return {"finished": True}
+
+
+def set_deadline_now(hazard_id):
+    from django.contrib.auth.models import User
+    from django.utils import timezone
+
+    from hazards import workflow
+    from hazards.models import Hazard
+
+    workflow.set_deadline(
+        Hazard.objects.get(pk=hazard_id),
+        by=User.objects.get(username="insp"),
+        deadline=timezone.localdate() + timedelta(days=7),
+        measures="整改",
+        responsible_person="李四",
+    )
+    return {"status": Hazard.objects.get(pk=hazard_id).status}
 
 
 def main(argv):
