@@ -17,8 +17,8 @@ DEADLINE hazard has a deadline and its original deadline, ...).
 The generator writes rows directly, in bulk (``executemany`` on SQLite, ``COPY`` on
 PostgreSQL), with secondary indexes dropped during the load and rebuilt afterwards. It is
 the only code outside hazards.workflow that writes hazards, and only into the bench
-database it has just created: it wipes that database first (bench/results/bench.sqlite3,
-or the PostgreSQL database ``ht_bench``) and runs ``migrate`` on it.
+database it has just created: it wipes that database first (bench/results/bench-<N>.sqlite3,
+or the PostgreSQL database ``ht_bench_<N>``) and runs ``migrate`` on it.
 """
 
 import argparse
@@ -171,7 +171,7 @@ class PostgresWriter:
     def __init__(self, url):
         import psycopg
 
-        self.conn = psycopg.connect(url.replace("postgres://", "postgresql://", 1))
+        self.conn = psycopg.connect(url)
         # Rows are consistent by construction: skip the per-row FK triggers during the load.
         # CHECK constraints still apply.
         self.conn.execute("SET session_replication_role = replica")
@@ -268,44 +268,41 @@ def _db_value(value, ts_suffix):
 # --- preparing the database ------------------------------------------------------------------
 
 
-def recreate_database(db):
+def recreate_database(db, n):
     """Drop and recreate the bench database, then migrate it (in a child process)."""
     common.RESULTS.mkdir(parents=True, exist_ok=True)
     if db == "sqlite":
         for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{common.SQLITE_PATH}{suffix}").unlink(missing_ok=True)
+            Path(f"{common.sqlite_path(n)}{suffix}").unlink(missing_ok=True)
     else:
         import psycopg
 
-        base, _, name = common.PG_URL.rpartition("/")
-        if not name.startswith("ht_bench"):
-            raise SystemExit(f"refusing to drop {name!r}: bench databases are named ht_bench*")
-        admin = base.replace("postgres://", "postgresql://", 1) + "/postgres"
-        with psycopg.connect(admin, autocommit=True) as conn:
+        name = common.pg_name(n)
+        with psycopg.connect(common.pg_url(n, "postgres"), autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{name}"')
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
         cwd=common.ROOT,
-        env=common.child_env(db),
+        env=common.child_env(db, n),
         check=True,
     )
 
 
-def hazard_count(db):
+def hazard_count(db, n):
     """Hazards in the bench database, or None when it does not exist or is not migrated."""
     try:
         if db == "sqlite":
-            if not common.SQLITE_PATH.exists():
+            if not common.sqlite_path(n).exists():
                 return None
-            conn = sqlite3.connect(common.SQLITE_PATH)
+            conn = sqlite3.connect(common.sqlite_path(n))
             try:
                 return conn.execute("SELECT COUNT(*) FROM hazards_hazard").fetchone()[0]
             finally:
                 conn.close()
         import psycopg
 
-        with psycopg.connect(common.PG_URL.replace("postgres://", "postgresql://", 1)) as conn:
+        with psycopg.connect(common.pg_url(n)) as conn:
             return conn.execute("SELECT COUNT(*) FROM hazards_hazard").fetchone()[0]
     except Exception:  # noqa: BLE001 — missing file, missing database, missing table
         return None
@@ -772,15 +769,18 @@ class County:
 
 
 def generate(db, n_hazards, seed=2026):
-    recreate_database(db)
-    common.setup_django(db)
+    recreate_database(db, n_hazards)
+    common.setup_django(db, n_hazards)
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import Group
     from django.db import connection
 
     groups = dict(Group.objects.values_list("name", "id"))
     connection.close()
-    writer = SQLiteWriter(common.SQLITE_PATH) if db == "sqlite" else PostgresWriter(common.PG_URL)
+    if db == "sqlite":
+        writer = SQLiteWriter(common.sqlite_path(n_hazards))
+    else:
+        writer = PostgresWriter(common.pg_url(n_hazards))
     county = County(n_hazards, writer, seed, groups, make_password(common.PASSWORD))
     t0 = time.perf_counter()
     county.run()

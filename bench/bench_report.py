@@ -1,0 +1,238 @@
+"""County summary for one year, as the county user: reports.queries vs. hand-written SQL.
+
+The baseline is the SQL a person would write for the same table (the definitions of
+DESIGN.md, the county user's scope as a township list): one grouped query over hazards,
+two over inspections (sums, then distinct enterprises grouped by township and enterprise
+first), one over enforcement actions, one over supervision orders, and the township names.
+Both are timed on the same connection, medians of ``--runs`` after one warm-up each, and
+their figures are compared township by township.
+"""
+
+import argparse
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import common  # noqa: E402
+
+HAZARD_SQL = {
+    "sqlite": """
+SELECT township_id,
+  SUM(level = 'general'),
+  SUM(level = 'major'),
+  SUM(level = 'general' AND status IN ('fixed', 'closed') AND fixed_on <= :asof),
+  SUM(level = 'major' AND status = 'closed' AND closed_on <= :asof),
+  SUM(status = 'closed' AND closed_on <= :asof),
+  SUM((status = 'deadline' AND deadline < :asof)
+      OR (status IN ('fixed', 'closed') AND deadline < :asof AND fixed_on > :asof)),
+  SUM(((level = 'general' AND status IN ('fixed', 'closed') AND fixed_on <= :asof)
+       OR (level = 'major' AND status = 'closed' AND closed_on <= :asof))
+      AND (original_deadline IS NULL OR fixed_on <= original_deadline)),
+  SUM(level = 'major' AND status IN ('found', 'deadline', 'fixed'))
+FROM hazards_hazard
+WHERE found_on BETWEEN :a AND :b AND status <> 'void' AND township_id IN ({towns})
+GROUP BY township_id ORDER BY township_id""",
+    "postgres": """
+SELECT township_id,
+  COUNT(*) FILTER (WHERE level = 'general'),
+  COUNT(*) FILTER (WHERE level = 'major'),
+  COUNT(*) FILTER (WHERE level = 'general' AND status IN ('fixed', 'closed')
+                   AND fixed_on <= %(asof)s),
+  COUNT(*) FILTER (WHERE level = 'major' AND status = 'closed' AND closed_on <= %(asof)s),
+  COUNT(*) FILTER (WHERE status = 'closed' AND closed_on <= %(asof)s),
+  COUNT(*) FILTER (WHERE (status = 'deadline' AND deadline < %(asof)s)
+                   OR (status IN ('fixed', 'closed') AND deadline < %(asof)s
+                       AND fixed_on > %(asof)s)),
+  COUNT(*) FILTER (WHERE ((level = 'general' AND status IN ('fixed', 'closed')
+                           AND fixed_on <= %(asof)s)
+                          OR (level = 'major' AND status = 'closed' AND closed_on <= %(asof)s))
+                         AND (original_deadline IS NULL OR fixed_on <= original_deadline)),
+  COUNT(*) FILTER (WHERE level = 'major' AND status IN ('found', 'deadline', 'fixed'))
+FROM hazards_hazard
+WHERE found_on BETWEEN %(a)s AND %(b)s AND status <> 'void' AND township_id IN ({towns})
+GROUP BY township_id ORDER BY township_id""",
+}
+INSPECTION_SQL = """
+SELECT township_id, COUNT(*), SUM(inspector_count) FROM inspections_inspection
+WHERE status = 'submitted' AND date BETWEEN {a} AND {b} AND township_id IN ({towns})
+GROUP BY township_id"""
+DISTINCT_SQL = """
+SELECT township_id, COUNT(*) FROM (
+  SELECT township_id, enterprise_id FROM inspections_inspection
+  WHERE status = 'submitted' AND date BETWEEN {a} AND {b} AND township_id IN ({towns})
+  GROUP BY township_id, enterprise_id) pairs
+GROUP BY township_id"""
+ENFORCEMENT_SQL = """
+SELECT township_id, kind, COUNT(*), SUM(fine_yuan) FROM inspections_enforcementaction
+WHERE date BETWEEN {a} AND {b} AND township_id IN ({towns})
+GROUP BY township_id, kind"""
+ORDER_SQL = """
+SELECT township_id, COUNT(*) FROM hazards_supervisionorder
+WHERE issued_on BETWEEN {a} AND {b} AND township_id IN ({towns})
+GROUP BY township_id"""
+NAMES_SQL = "SELECT id, name FROM grid_gridcell WHERE id IN ({towns}) ORDER BY path"
+
+HAZARD_NAMES = (
+    "found_general",
+    "found_major",
+    "rectified_general",
+    "rectified_major",
+    "closed",
+    "overdue",
+    "on_time",
+    "major_open",
+)
+KIND = {"document": "documents", "talk": "talks", "case": "cases"}
+
+
+def hand_written(cursor, vendor, towns, a, b, as_of):
+    """The whole county summary in six plain queries: {township id: {figure: value}}."""
+    from decimal import Decimal
+
+    in_list = ", ".join(str(t) for t in towns)
+    if vendor == "sqlite":
+        params = {"a": a, "b": b, "asof": as_of}
+        ph = {"a": ":a", "b": ":b", "towns": in_list}
+    else:
+        params = {"a": a, "b": b, "asof": as_of}
+        ph = {"a": "%(a)s", "b": "%(b)s", "towns": in_list}
+    table = {}
+    cursor.execute(NAMES_SQL.format(towns=in_list))
+    for tid, name in cursor.fetchall():
+        table[tid] = {"label": name}
+    cursor.execute(HAZARD_SQL[vendor].format(towns=in_list), params)
+    for tid, *values in cursor.fetchall():
+        table[tid].update({k: int(v or 0) for k, v in zip(HAZARD_NAMES, values, strict=True)})
+    cursor.execute(INSPECTION_SQL.format(**ph), params)
+    for tid, groups, person_times in cursor.fetchall():
+        table[tid].update(groups=groups, person_times=int(person_times or 0))
+    cursor.execute(DISTINCT_SQL.format(**ph), params)
+    for tid, n in cursor.fetchall():
+        table[tid]["enterprises"] = n
+    cursor.execute(ENFORCEMENT_SQL.format(**ph), params)
+    for tid, kind, n, fines in cursor.fetchall():
+        row = table[tid]
+        if kind in KIND:
+            row[KIND[kind]] = row.get(KIND[kind], 0) + n
+        row["fines_yuan"] = row.get("fines_yuan", Decimal(0)) + Decimal(str(fines or 0))
+    cursor.execute(ORDER_SQL.format(**ph), params)
+    for tid, n in cursor.fetchall():
+        table[tid]["orders"] = n
+    return table
+
+
+def timed(fn, runs):
+    fn()  # warm-up: caches, prepared plans, imports
+    times = []
+    result = None
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t0)
+    return result, times
+
+
+def plan(cursor, vendor, sql, params):
+    prefix = "EXPLAIN QUERY PLAN " if vendor == "sqlite" else "EXPLAIN (ANALYZE, BUFFERS) "
+    cursor.execute(prefix + sql, params)
+    rows = cursor.fetchall()
+    if vendor == "sqlite":
+        return "\n".join(str(r[-1]) for r in rows)
+    return "\n".join(r[0] for r in rows)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", choices=["sqlite", "postgres"], required=True)
+    parser.add_argument("--hazards", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--user", default="county1")
+    args = parser.parse_args(argv)
+    common.setup_django(args.db, args.hazards)
+
+    from django.contrib.auth.models import User
+    from django.db import connection
+    from django.utils import timezone
+
+    from grid import scoping
+
+    user = User.objects.get(username=args.user)
+    as_of = timezone.localdate()
+    a, b = as_of - timedelta(days=364), as_of
+    scope = scoping.scope_of(user)
+    towns = sorted(scope.township_ids) if not scope.everything else []
+    vendor = connection.vendor
+    out = {"period": [a.isoformat(), b.isoformat()], "as_of": as_of.isoformat()}
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*) FROM hazards_hazard WHERE found_on BETWEEN %s AND %s", [a, b]
+        )
+        out["hazards_in_period"] = cursor.fetchone()[0]
+
+    def baseline():
+        with connection.cursor() as cursor:
+            return hand_written(
+                cursor, vendor, towns, a.isoformat(), b.isoformat(), as_of.isoformat()
+            )
+
+    sql_table, sql_times = timed(baseline, args.runs)
+    out["sql_ms"] = round(common.median(sql_times) * 1000, 1)
+    out["sql_runs_ms"] = [round(t * 1000, 1) for t in sql_times]
+
+    try:
+        from reports.queries import county_summary
+    except ImportError as exc:
+        out["orm_ms"] = None
+        out["note"] = f"reports.queries.county_summary not available yet ({exc})"
+        common.emit(out)
+        return
+
+    def orm():
+        fresh = User.objects.get(pk=user.pk)  # a new request: nothing cached on the user
+        return county_summary(fresh, a, b, as_of)
+
+    table, orm_times = timed(orm, args.runs)
+    out["orm_ms"] = round(common.median(orm_times) * 1000, 1)
+    out["orm_runs_ms"] = [round(t * 1000, 1) for t in orm_times]
+    out["ratio"] = round(out["orm_ms"] / out["sql_ms"], 2)
+    from django.db import connection as conn
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(conn) as ctx:
+        orm()
+    out["orm_queries"] = len(ctx.captured_queries)
+
+    # Do both give the same table?
+    mismatches = []
+    for row in table.rows:
+        expected = sql_table.get(row.key, {})
+        for name in (*HAZARD_NAMES, "groups", "person_times", "enterprises", "documents",
+                     "talks", "cases", "orders"):  # fmt: skip
+            got, want = getattr(row, name), expected.get(name, 0)
+            if got != want:
+                mismatches.append(f"{row.label} {name}: report {got}, SQL {want}")
+    out["mismatches"] = mismatches[:20]
+    out["townships"] = len(table.rows)
+    out["found_total"] = table.total.found
+
+    # The plan of the slowest query, for the record.
+    slowest = max(ctx.captured_queries, key=lambda q: float(q["time"]))
+    out["slowest_query_ms"] = round(float(slowest["time"]) * 1000, 1)
+    out["slowest_query"] = slowest["sql"][:2000]
+    with connection.cursor() as cursor:
+        try:
+            out["slowest_plan"] = plan(cursor, vendor, slowest["sql"], None)
+        except Exception as exc:  # noqa: BLE001 — a plan is a nicety, not the benchmark
+            out["slowest_plan"] = f"(no plan: {exc})"
+        hazard_sql = HAZARD_SQL[vendor].format(towns=", ".join(map(str, towns)))
+        params = {"a": a.isoformat(), "b": b.isoformat(), "asof": as_of.isoformat()}
+        out["sql_plan"] = plan(cursor, vendor, hazard_sql, params)
+    common.emit(out)
+
+
+if __name__ == "__main__":
+    main()
