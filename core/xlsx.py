@@ -24,9 +24,10 @@ from dataclasses import dataclass
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 TEXT = "text"
 INT = "int"
@@ -98,8 +99,8 @@ class Sheet:
         header_row = 2 if heading else 1
         ws.freeze_panes = f"A{header_row + 1}"
         ws.print_title_rows = f"{header_row}:{header_row}"
-        ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
+        ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -168,7 +169,7 @@ class Sheet:
             if cell is None:
                 row.append(None)
                 continue
-            if not isinstance(cell, WriteOnlyCell):
+            if not isinstance(cell, Cell):
                 cell = WriteOnlyCell(self.ws, value=cell)
                 if column.kind == TEXT:
                     cell.data_type = "s"
