@@ -2,6 +2,7 @@
 unless something was deleted or -v 2 is given."""
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from jobs import services
 
@@ -13,4 +14,7 @@ class Command(BaseCommand):
         dead = services.mark_dead_jobs(check_queue=True)
         deleted = services.purge_expired()
         if deleted or dead or verbosity >= 2:
-            self.stdout.write(f"已删除过期任务 {deleted} 个；标记中止任务 {dead} 个。")
+            self.stdout.write(
+                _("已删除过期任务 %(deleted)d 个；标记中止任务 %(dead)d 个。")
+                % {"deleted": deleted, "dead": dead}
+            )

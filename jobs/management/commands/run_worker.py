@@ -12,11 +12,13 @@ recorded failed).
 """
 
 import os
+import signal
 import time
 
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 from django.utils.crypto import get_random_string
+from django.utils.translation import gettext as _
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME
 from django_tasks_db.management.commands.db_worker import Worker
 
@@ -46,9 +48,15 @@ class Command(BaseCommand):
             worker_id=get_random_string(32),
             excluded_queue_names=[],
         )
+        signals = [signal.SIGINT, signal.SIGTERM]
+        if hasattr(signal, "SIGQUIT"):
+            signals.append(signal.SIGQUIT)
+        previous = {sig: signal.getsignal(sig) for sig in signals}
         worker.configure_signals()
         if verbosity:
-            self.stdout.write(f"后台任务进程已启动（pid {os.getpid()}），Ctrl-C 停止。")
+            self.stdout.write(
+                _("后台任务进程已启动（pid %(pid)d），Ctrl-C 停止。") % {"pid": os.getpid()}
+            )
         next_housekeeping = 0.0  # at startup: jobs left running by a killed worker
         while worker.running:
             if time.monotonic() >= next_housekeeping:
@@ -60,10 +68,14 @@ class Command(BaseCommand):
             if worker.running:
                 close_old_connections()
                 time.sleep(interval)
-        worker.reset_signals()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
     def housekeep(self, verbosity):
         dead = services.mark_dead_jobs(check_queue=True)
         deleted = services.purge_expired()
         if verbosity and (dead or deleted):
-            self.stdout.write(f"已标记中止任务 {dead} 个，删除过期任务 {deleted} 个。")
+            self.stdout.write(
+                _("已标记中止任务 %(dead)d 个，删除过期任务 %(deleted)d 个。")
+                % {"dead": dead, "deleted": deleted}
+            )
