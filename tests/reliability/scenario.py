@@ -149,6 +149,29 @@ def seed_minimal():
     return {"hazards": ids}
 
 
+def seed_load(inspectors, supervisors):
+    """A township with a village and two enterprises per inspector, and supervisors."""
+    from grid import roles
+    from grid.models import GridCell
+    from tests.factories import EnterpriseFactory, UserFactory, make_cell
+
+    county = make_cell("负载县", GridCell.Level.COUNTY)
+    town = make_cell("负载镇", GridCell.Level.TOWNSHIP, county)
+    area = make_cell("第一工作区", GridCell.Level.AREA, town)
+    people = []
+    for i in range(inspectors):
+        village = make_cell(f"村{i}", GridCell.Level.VILLAGE, area)
+        user = UserFactory(username=f"load_insp{i}", role=roles.INSPECTOR, cells=[village])
+        ents = [EnterpriseFactory(cell=village).pk for _ in range(2)]
+        people.append({"username": user.username, "role": "inspector", "enterprises": ents})
+    for i in range(supervisors):
+        user = UserFactory(username=f"load_sup{i}", role=roles.SUPERVISOR, cells=[town])
+        people.append({"username": user.username, "role": "supervisor", "enterprises": []})
+    for person in people:
+        person["password"] = "pass-12345"
+    return {"people": people}
+
+
 def mutate():
     """What a bad day does after the backup: edits, new records, removed and damaged files."""
     from django.contrib.auth.models import User
