@@ -196,7 +196,9 @@ def progress(inspection):
     return counts["answered"], counts["total"]
 
 
-def submit(inspection, *, by, representative="", refused=False, refusal_note="", notes=None):
+def submit(
+    inspection, *, by, representative="", refused=False, refusal_note="", notes=None, at=None
+):
     """Lock the inspection: every item answered, signed by the representative or refusal noted."""
     scoping.require(by, "inspection.record", inspection)
     if inspection.is_locked:
@@ -216,7 +218,7 @@ def submit(inspection, *, by, representative="", refused=False, refusal_note="",
         raise InspectionError(_("请填写企业陪同签字人员；企业拒签的，请勾选“企业拒绝签字”并说明。"))
     changes = {
         "status": SUBMITTED,
-        "submitted_at": timezone.now(),
+        "submitted_at": at or timezone.now(),
         "representative": representative,
         "representative_refused": bool(refused),
         "refusal_note": refusal_note if refused else "",
@@ -326,8 +328,11 @@ def create_hazard(
     location="",
     basis_standard="",
     basis_clause="",
+    at=None,
 ):
-    """登记为隐患: exactly one hazard for one failed item, through the workflow."""
+    """登记为隐患: exactly one hazard for one failed item, through the workflow.
+
+    ``at`` (default: now) is the moment of registration, for imports and the demo."""
     inspection = item.inspection
     scoping.require(by, "hazard.register", inspection)
     if item.result != Result.FAIL:
@@ -356,6 +361,7 @@ def create_hazard(
             basis_standard=basis_standard or "",
             basis_clause=basis_clause or "",
             note=_("由检查记录第 %(code)s 项登记") % {"code": item.code},
+            at=at,
         )
     return hazard
 
