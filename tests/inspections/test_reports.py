@@ -1,0 +1,139 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from enterprises.models import RiskColour
+from inspections import selectors, services
+from tests.conftest import login
+from tests.factories import EnterpriseFactory, today
+from tests.inspections.conftest import answer_all, start_inspection
+
+
+def _submitted(enterprise, by, checklist, on=None, inspectors=None, fail=()):
+    inspection = start_inspection(
+        enterprise, by, checklist, on=on or today(), inspectors=inspectors
+    )
+    answer_all(inspection, by, overrides={p: "fail" for p in fail})
+    services.submit(inspection, by=by, representative="甲")
+    return inspection
+
+
+@pytest.fixture
+def known(grid, personas, checklist):
+    """Village A1: 4 enterprises (one closed), 2 inspected this month (one twice), one
+    inspected only by a draft, one inspected last year. Village A2: 1, not inspected."""
+    red = EnterpriseFactory(name="红色企业", cell=grid.village_a1, risk=RiskColour.RED)
+    blue = EnterpriseFactory(name="蓝色企业", cell=grid.village_a1, risk=RiskColour.BLUE)
+    orange = EnterpriseFactory(name="橙色企业", cell=grid.village_a1, risk=RiskColour.ORANGE)
+    EnterpriseFactory(name="关闭企业", cell=grid.village_a1, status="closed")
+    yellow = EnterpriseFactory(name="黄色企业", cell=grid.village_a2, risk=RiskColour.YELLOW)
+    first = today().replace(day=1)
+    _submitted(orange, personas.inspector, checklist, on=first)
+    _submitted(orange, personas.inspector, checklist, on=today())
+    _submitted(red, personas.inspector, checklist, on=first - datetime.timedelta(days=400))
+    start_inspection(blue, personas.inspector, checklist)  # a draft does not count
+    return red, blue, orange, yellow
+
+
+def test_the_coverage_board_counts_known_data(personas, known):
+    red, blue, orange, yellow = known
+    board = selectors.coverage(personas.supervisor, *selectors.default_period())
+    assert [t.township.name for t in board] == ["甲镇"]
+    cells = {c.cell.name: c for c in board[0].cells}
+    a1, a2 = cells["东村"], cells["西村"]
+    assert (a1.inspected, a1.total, a1.rate) == (1, 3, 33.3)
+    assert [e.name for e in a1.missing] == ["红色企业", "蓝色企业"]
+    assert (a2.inspected, a2.total, a2.rate) == (0, 1, 0.0)
+    assert (board[0].inspected, board[0].total) == (1, 4)
+
+
+def test_a_period_reaching_back_counts_the_older_inspection(personas, known):
+    start = today().replace(day=1) - datetime.timedelta(days=500)
+    board = selectors.coverage(personas.county, start, today())
+    a1 = next(c for t in board for c in t.cells if c.cell.name == "东村")
+    assert (a1.inspected, a1.total) == (2, 3)
+    assert {t.township.name for t in board} == {"甲镇", "乙镇"}
+
+
+def test_the_coverage_page_is_for_supervisors_and_up(client, personas, known):
+    url = reverse("inspections:coverage")
+    for who in ("supervisor", "county", "admin"):
+        login(client, getattr(personas, who))
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "红色企业" in response.content.decode()
+    login(client, personas.inspector)
+    assert client.get(url).status_code == 403
+    login(client, personas.other_supervisor)
+    body = client.get(url).content.decode()
+    assert "红色企业" not in body and "南村" in body
+
+
+def test_the_coverage_page_runs_a_constant_number_of_queries(client, personas, known, grid):
+    login(client, personas.county)
+    url = reverse("inspections:coverage")
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _ in range(15):
+        EnterpriseFactory(cell=grid.village_b1)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)
+
+
+def test_the_daily_report_counts_groups_person_times_and_hazards_per_inspector(
+    personas, enterprise_a1, enterprise_a2, checklist, grid
+):
+    group = [personas.inspector, personas.inspector2]
+    one = _submitted(enterprise_a1, personas.inspector, checklist, inspectors=group, fail=[3])
+    _submitted(enterprise_a2, personas.supervisor, checklist, fail=[1, 2])
+    start_inspection(enterprise_a1, personas.inspector, checklist)  # draft: not counted
+    for inspection in (one, *enterprise_a2.inspections.all()):
+        for item in inspection.items.filter(result="fail"):
+            services.create_hazard(item, by=inspection.created_by, **services.hazard_prefill(item))
+    report = selectors.daily_report(personas.supervisor, today(), grid.town_a)
+    assert report["inspection_groups"] == 2
+    assert report["person_times"] == 3
+    assert report["enterprises"] == 2
+    assert report["hazard_count"] == 3
+    per = {row["user_id"]: row["hazards"] for row in report["per_inspector"]}
+    assert per == {personas.inspector.pk: 1, personas.inspector2.pk: 1, personas.supervisor.pk: 2}
+    yesterday = selectors.daily_report(
+        personas.supervisor, today() - datetime.timedelta(days=1), grid.town_a
+    )
+    assert yesterday["inspection_groups"] == 0 and yesterday["hazard_count"] == 0
+
+
+def test_the_daily_page_per_role(client, personas, enterprise_a1, checklist, grid):
+    _submitted(enterprise_a1, personas.inspector, checklist)
+    url = reverse("inspections:daily") + f"?date={today().isoformat()}&township={grid.town_a.pk}"
+    for who in ("supervisor", "county", "admin"):
+        login(client, getattr(personas, who))
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "东村机械厂" in response.content.decode()
+    login(client, personas.inspector)
+    assert client.get(url).status_code == 403
+    login(client, personas.other_supervisor)
+    response = client.get(url)
+    assert response.status_code == 200  # an unknown township falls back to their own
+    assert "东村机械厂" not in response.content.decode()
+
+
+def test_the_daily_page_runs_a_constant_number_of_queries(client, personas, checklist, grid):
+    login(client, personas.supervisor)
+    url = reverse("inspections:daily") + f"?township={grid.town_a.pk}"
+    counts = []
+    for n in (1, 8):
+        for _ in range(n):
+            enterprise = EnterpriseFactory(cell=grid.village_a1)
+            inspection = _submitted(enterprise, personas.inspector, checklist, fail=[3])
+            item = inspection.items.get(position=3)
+            services.create_hazard(item, by=personas.inspector, **services.hazard_prefill(item))
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        counts.append(len(ctx))
+    assert counts[0] == counts[1]
