@@ -1,7 +1,6 @@
 import datetime
 import tempfile
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -99,9 +98,9 @@ def _export(request, identifier, job_kind, back):
     except ExportError as exc:
         messages.error(request, exc.message)
         return redirect(back)
-    if exporter.count() > settings.JOB_THRESHOLD_ROWS:
-        from jobs import services as jobs
+    from jobs import services as jobs
 
+    if jobs.should_run_in_background(job_kind, exporter.count()):
         job = jobs.start(request.user, job_kind, request.GET)
         messages.info(request, _("数据量较大，已转为后台导出，完成后可在“我的导出/导入”下载。"))
         return _job_redirect(job)
@@ -135,4 +134,12 @@ def export_overdue(request):
         raise PermissionDenied
     return _export(
         request, "overdue", "export_overdue", _back("hazards:overdue", "reports:dashboard")
+    )
+
+
+@login_required
+def export_daily(request):
+    _require_reports(request.user)
+    return _export(
+        request, "daily", "export_daily", _back("inspections:daily", "reports:dashboard")
     )
