@@ -422,15 +422,19 @@ def _restore_media(backup_dir, manifest, progress):
     return len(entries)
 
 
-def restore_backup(backup_dir, *, using=DEFAULT_DB_ALIAS, force=False, progress=_noop):
+def restore_backup(
+    backup_dir, *, using=DEFAULT_DB_ALIAS, force=False, progress=_noop, verified=None
+):
     """Restore ``backup_dir`` over the configured database and MEDIA_ROOT.
 
     Checks everything first (checksums, schema version, that the database is empty unless
     ``force``), then replaces the database, then the media, then migrates. Returns a
-    summary dict.
+    summary dict. ``progress(done, total)`` follows the checksums and the media copy.
     """
     backup_dir = Path(backup_dir).resolve()
-    manifest = verify_backup(backup_dir, progress=progress)
+    # ``verified``: the manifest verify_backup just returned (the command checks first,
+    # with a bar of its own); otherwise every checksum is checked here.
+    manifest = verified or verify_backup(backup_dir, progress=progress)
     check_schema(manifest)
     vendor = _vendor(using)
     backup_vendor = manifest["database"]["vendor"]

@@ -225,3 +225,44 @@ def test_a_backup_taken_while_the_app_writes_is_a_consistent_snapshot(sites):
             assert (backup_dir / "media" / p).is_file(), p
         counts.append(hazards)
     assert before <= counts[0] <= counts[1] <= during <= written
+
+
+def test_backup_draws_a_progress_bar_on_a_terminal_and_nothing_in_a_pipe(seeded, tmp_path):
+    import os
+    import pty
+    import subprocess
+
+    from tests.reliability.harness import PYTHON, ROOT
+
+    site, _backup = _copy_of(seeded, tmp_path)
+    piped = site.manage("backup", "--out", str(tmp_path / "piped"))
+    assert piped.stderr == ""
+
+    main, secondary = pty.openpty()
+    try:
+        process = subprocess.Popen(  # noqa: S603
+            [PYTHON, "manage.py", "backup", "--out", str(tmp_path / "terminal")],
+            cwd=ROOT,
+            env=site.env(),
+            stdout=subprocess.PIPE,
+            stderr=secondary,
+        )
+        os.close(secondary)
+        drawn = b""
+        while True:
+            try:
+                chunk = os.read(main, 4096)
+            except OSError:  # the terminal closed with the process
+                break
+            if not chunk:
+                break
+            drawn += chunk
+        out, _err = process.communicate(timeout=120)
+    finally:
+        os.close(main)
+    assert process.returncode == 0
+    text = drawn.decode("utf-8", "replace")
+    assert "备份" in text
+    assert "█" in text
+    assert "25/25" in text  # the database and 24 photo files
+    assert "备份完成" in out.decode()

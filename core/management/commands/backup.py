@@ -1,8 +1,10 @@
 """manage.py backup --out DIR: an online, consistent copy of the database and the media."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from core import backup
+from core.progress import progress_bar
 
 
 class Command(BaseCommand):
@@ -13,7 +15,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            manifest = backup.create_backup(options["out"])
+            # A bar on a terminal; nothing at all under cron or in a pipe.
+            bar = progress_bar(None, _("备份"), stream=self.stderr)
+            manifest = backup.create_backup(options["out"], progress=bar)
         except backup.BackupError as exc:
             raise CommandError(exc.message) from exc
         files = manifest["files"]

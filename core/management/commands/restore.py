@@ -1,8 +1,10 @@
 """manage.py restore DIR [--yes]: check a backup, then put the database and media back."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from core import backup
+from core.progress import progress_bar
 
 
 class Command(BaseCommand):
@@ -14,7 +16,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            summary = backup.restore_backup(options["backup_dir"], force=options["yes"])
+            check = progress_bar(None, _("校验备份"), stream=self.stderr)
+            manifest = backup.verify_backup(options["backup_dir"], progress=check)
+            bar = progress_bar(None, _("恢复文件"), stream=self.stderr)
+            summary = backup.restore_backup(
+                options["backup_dir"], force=options["yes"], progress=bar, verified=manifest
+            )
         except backup.BackupError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(
