@@ -79,3 +79,4 @@ class Command(BaseCommand):
                 _("已标记中止任务 %(dead)d 个，删除过期任务 %(deleted)d 个。")
                 % {"dead": dead, "deleted": deleted}
             )
+            self.stdout.flush()
