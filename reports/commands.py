@@ -36,7 +36,7 @@ class ExportCommand(BaseCommand):
 
     def params(self, options):
         params = {}
-        for key in ("found_from", "found_to", "as_of"):
+        for key in ("found_from", "found_to", "as_of", "date"):
             value = options.get(key)
             if value:
                 try:

@@ -108,7 +108,7 @@ class ReportForm(forms.Form):
         }
 
     def error_message(self):
-        """All errors as one Chinese sentence, for exports and commands."""
+        """All errors as one Chinese sentence, for exports and commands (any form)."""
         parts = []
         for name, errors in self.errors.items():
             label = self.fields[name].label if name in self.fields else ""

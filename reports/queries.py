@@ -491,6 +491,7 @@ class Linker:
         general, major = {"level": Level.GENERAL}, {"level": Level.MAJOR}
         rectified = {"status": "rectified", **as_of}
         dated = {"date_from": start, "date_to": end, **scope}
+        submitted = {**dated, "status": Inspection.Status.SUBMITTED}
         e = self.enforcement_url
         return {
             "found": self._join(h, found),
@@ -503,9 +504,9 @@ class Linker:
             "overdue": self._join(h, {**found, "status": "overdue", **as_of}),
             "on_time": self._join(h, {**found, "status": "on_time", **as_of}),
             "major_open": self._join(h, {**found, **major, "status": "open"}),
-            "groups": self._join(self.inspection_url, dated),
-            "person_times": self._join(self.inspection_url, dated),
-            "enterprises": self._join(self.inspection_url, dated),
+            "groups": self._join(self.inspection_url, submitted),
+            "person_times": self._join(self.inspection_url, submitted),
+            "enterprises": self._join(self.inspection_url, submitted),
             "documents": self._join(e, {"kind": EnforcementAction.Kind.DOCUMENT, **dated}),
             "talks": self._join(e, {"kind": EnforcementAction.Kind.TALK, **dated}),
             "cases": self._join(e, {"kind": EnforcementAction.Kind.CASE, **dated}),

@@ -10,4 +10,5 @@ urlpatterns = [
     path("export/summary/", views.export_summary, name="export_summary"),
     path("export/ledger/", views.export_ledger, name="export_ledger"),
     path("export/overdue/", views.export_overdue, name="export_overdue"),
+    path("export/daily/", views.export_daily, name="export_daily"),
 ]

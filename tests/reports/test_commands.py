@@ -86,3 +86,14 @@ def test_export_overdue_lists_todays_overdue(grid, enterprise_a1, tmp_path, time
     out = tmp_path / "o.xlsx"
     call_command("export_overdue", "--out", str(out))
     assert load_workbook(out)["逾期清单"].max_row - 2 == 2
+
+
+def test_export_daily_writes_one_townships_day(grid, personas, enterprise_a1, tmp_path):
+    from tests.reports.conftest import bulk_inspection
+
+    bulk_inspection(enterprise_a1, personas.inspector, date=D(2026, 3, 1))
+    out = tmp_path / "d.xlsx"
+    call_command("export_daily", "--date", "2026-03-01", "--township", "甲镇", "--out", str(out))
+    wb = load_workbook(out)
+    assert "甲镇" in wb["检查情况"]["A1"].value
+    assert wb["检查情况"].max_row - 2 == 1

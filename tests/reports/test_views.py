@@ -222,3 +222,17 @@ def test_the_overdue_download(client, grid, personas, enterprise_a1, today):
     assert response.status_code == 200
     ws = _xlsx(response)["逾期清单"]
     assert ws.max_row - 2 == 2
+
+
+def test_the_daily_download(client, grid, personas, enterprise_a1):
+    from tests.reports.conftest import bulk_inspection
+
+    bulk_inspection(enterprise_a1, personas.inspector, date=D(2026, 3, 1))
+    login(client, personas.supervisor)
+    response = client.get(
+        reverse("reports:export_daily"), {"date": "2026-03-01", "township": grid.town_a.pk}
+    )
+    assert response.status_code == 200
+    assert _xlsx(response)["检查情况"].max_row - 2 == 1
+    login(client, personas.inspector)
+    assert client.get(reverse("reports:export_daily")).status_code == 403
