@@ -94,7 +94,12 @@ HIGH_RISK = {
     Industry.GAS,
     Industry.METALLURGY,
 }
-RISK_WEIGHTS = {RiskColour.RED: 3, RiskColour.ORANGE: 12, RiskColour.YELLOW: 35, RiskColour.BLUE: 50}
+RISK_WEIGHTS = {
+    RiskColour.RED: 3,
+    RiskColour.ORANGE: 12,
+    RiskColour.YELLOW: 35,
+    RiskColour.BLUE: 50,
+}
 HIGH_RISK_WEIGHTS = {
     RiskColour.RED: 15,
     RiskColour.ORANGE: 35,

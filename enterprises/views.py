@@ -41,6 +41,9 @@ def enterprise_list(request):
         "enterprises/list.html",
         {
             "filter": filterset,
+            "filter_active": any(
+                request.GET.get(name) for name in filterset.filters if name != "q"
+            ),
             "page_obj": page,
             "can_edit": scoping.allowed(request.user, "enterprise.edit"),
             "can_import": scoping.allowed(request.user, "enterprise.import"),
@@ -63,7 +66,7 @@ def enterprise_detail(request, pk):
         register_url = _url_or_none("hazards:register", query)
     inspect_url = None
     if scoping.allowed(user, "inspection.record") and enterprise.status != EnterpriseStatus.CLOSED:
-        inspect_url = _url_or_none("inspections:create", query)
+        inspect_url = _url_or_none("inspections:start", query)
     return render(
         request,
         "enterprises/detail.html",

@@ -58,7 +58,7 @@ def test_spaces_around_a_code_are_ignored():
 
 
 @given(st.randoms(use_true_random=False))
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 def test_every_generated_code_is_valid_and_any_changed_check_character_is_not(rnd):
     code = valid_uscc(rnd)
     validate_uscc(code)
@@ -69,7 +69,7 @@ def test_every_generated_code_is_valid_and_any_changed_check_character_is_not(rn
 
 
 @given(st.randoms(use_true_random=False), st.integers(min_value=0, max_value=16))
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 def test_changing_any_single_character_breaks_the_check(rnd, position):
     code = valid_uscc(rnd)
     if position < 2 or position >= 8:
