@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.choices import HazardLevel
+from enterprises.models import EnterpriseStatus
 from grid import roles, scoping
 from hazards import photos as photo_service
 from hazards import workflow
@@ -84,6 +85,8 @@ def start(
     """Open an inspection of ``enterprise`` and snapshot every active item of ``template``."""
     scoping.require(by, "inspection.record", enterprise)
     inspectors = list(dict.fromkeys(inspectors))  # keep order, drop repeats
+    if enterprise.status == EnterpriseStatus.CLOSED:
+        raise InspectionError(_("该企业已关闭注销，不能开始检查。"))
     if kind not in Inspection.Kind.values:
         raise InspectionError(_("请选择检查类型。"))
     if template is None or not template.is_active:

@@ -12,6 +12,11 @@ urlpatterns = [
     path("enforcement/", views.enforcement_list, name="enforcement_list"),
     path("enforcement/new/", views.enforcement_create, name="enforcement_create"),
     path("enforcement/<int:pk>/", views.enforcement_detail, name="enforcement_detail"),
+    path(
+        "enterprise/<int:enterprise_pk>/",
+        views.enterprise_section,
+        name="enterprise_section",
+    ),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/print/", views.print_form, name="print"),
     path("<int:pk>/submit/", views.submit, name="submit"),

@@ -333,6 +333,18 @@ def recheck_reject(request, pk, hazard_pk):
     return redirect(reverse("inspections:detail", args=[pk]) + "#recheck")
 
 
+@login_required
+def enterprise_section(request, enterprise_pk):
+    """The enterprise page's 检查与执法 section, loaded after the page (no queries added
+    to the enterprise page itself)."""
+    enterprise = scoping.get_or_404(scoping.enterprises_for(request.user), pk=enterprise_pk)
+    return render(
+        request,
+        "inspections/_enterprise_section.html",
+        {"activity": selectors.enterprise_activity(request.user, enterprise)},
+    )
+
+
 # --- enforcement -------------------------------------------------------------------------
 
 
