@@ -1,0 +1,153 @@
+"""Every URL with an id, asked for by a user of another township, answers 404.
+
+The sweep walks config.urls itself: a new URL with an id fails here until it is given an
+object of township A below, so no page can slip through unscoped.
+"""
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import URLResolver, get_resolver, reverse
+from django.urls.converters import IntConverter
+from django.utils import timezone
+
+from hazards import workflow
+from inspections import services as inspections
+from inspections.models import ChecklistTemplate
+from jobs.models import Job
+from tests.conftest import login
+from tests.factories import jpeg_upload, make_hazard
+
+
+def id_patterns(resolver=None, namespace=""):
+    """(url name, [int kwarg names]) of every pattern with an int in it, admin excluded."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            if str(pattern.pattern).startswith("admin/"):
+                continue  # Django's admin: staff only, not scoped by township
+            ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from id_patterns(pattern, ns)
+            continue
+        ints = [
+            name
+            for name, converter in pattern.pattern.converters.items()
+            if isinstance(converter, IntConverter)
+        ]
+        if ints:
+            yield f"{namespace}{pattern.name}", sorted(ints)
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def township_a(personas, enterprise_a1):
+    """One object of every kind, all in township A."""
+    today = timezone.localdate()
+    fixed = make_hazard(enterprise_a1, personas.inspector, "fixed")
+    major = make_hazard(enterprise_a1, personas.inspector, "found", level="major")
+    order = workflow.issue_order(
+        major, by=personas.supervisor, deadline=today, requirements="立即整改"
+    )
+    template = ChecklistTemplate.objects.filter(is_active=True).first()
+    inspection = inspections.start(
+        enterprise=enterprise_a1,
+        by=personas.inspector,
+        template=template,
+        inspectors=[personas.inspector],
+        kind="routine",
+        on=today,
+    )
+    enforcement = inspections.record_enforcement(
+        by=personas.supervisor, kind="talk", enterprise=enterprise_a1, on=today
+    )
+    recheck = inspections.start(
+        enterprise=enterprise_a1,
+        by=personas.inspector,
+        template=template,
+        inspectors=[personas.inspector],
+        kind="recheck",
+        on=today,
+    )
+    item = inspection.items.first()
+    inspections.record_result(item, by=personas.inspector, result="fail", photo=jpeg_upload())
+    job = Job.objects.create(
+        user=personas.supervisor,
+        kind=Job.Kind.EXPORT_LEDGER,
+        state=Job.State.DONE,
+        started_at=timezone.now(),
+        finished_at=timezone.now(),
+    )
+    job.file.save("ledger.xlsx", ContentFile(b"PK"), save=True)
+    photo = fixed.photos.first()
+    return {
+        "enterprises:detail": {"pk": enterprise_a1.pk},
+        "enterprises:edit": {"pk": enterprise_a1.pk},
+        "hazards:order_detail": {"pk": order.pk},
+        "hazards:photo": {"pk": photo.pk},
+        "hazards:photo_thumb": {"pk": photo.pk},
+        "hazards:detail": {"pk": fixed.pk},
+        "hazards:order_create": {"pk": major.pk},
+        "hazards:notice": {"pk": fixed.pk},
+        "hazards:set_deadline": {"pk": major.pk},
+        "hazards:report_fixed": {"pk": major.pk},
+        "hazards:request_extension": {"pk": major.pk},
+        "hazards:approve_extension": {"pk": major.pk},
+        "hazards:decline_extension": {"pk": major.pk},
+        "hazards:extend_deadline": {"pk": major.pk},
+        "hazards:reject_fix": {"pk": fixed.pk},
+        "hazards:close_out": {"pk": fixed.pk},
+        "hazards:refer_to_county": {"pk": major.pk},
+        "hazards:void": {"pk": major.pk},
+        "inspections:enforcement_detail": {"pk": enforcement.pk},
+        "inspections:detail": {"pk": inspection.pk},
+        "inspections:print": {"pk": inspection.pk},
+        "inspections:submit": {"pk": inspection.pk},
+        "inspections:item_update": {"pk": inspection.pk, "item_pk": item.pk},
+        "inspections:item_photo": {"pk": inspection.pk, "item_pk": item.pk},
+        "inspections:create_hazard": {"pk": inspection.pk, "item_pk": item.pk},
+        "inspections:recheck_close": {"pk": recheck.pk, "hazard_pk": fixed.pk},
+        "inspections:recheck_reject": {"pk": recheck.pk, "hazard_pk": fixed.pk},
+        "inspections:enterprise_section": {"enterprise_pk": enterprise_a1.pk},
+        "jobs:detail": {"pk": job.pk},
+        "jobs:progress": {"pk": job.pk},
+        "jobs:download": {"pk": job.pk},
+        "jobs:restart": {"pk": job.pk},
+    }
+
+
+def test_the_sweep_knows_an_object_for_every_url_with_an_id(township_a):
+    found = dict(id_patterns())
+    assert sorted(found) == sorted(township_a)
+    for name, kwargs in township_a.items():
+        assert sorted(kwargs) == found[name], name
+
+
+def _ask(client, url):
+    """GET, or POST where the view takes only POST."""
+    response = client.get(url)
+    if response.status_code == 405:
+        response = client.post(url, {})
+    return response
+
+
+def test_every_url_with_an_id_answers_404_to_another_township(client, personas, township_a):
+    for user in (personas.other_inspector, personas.other_supervisor):
+        login(client, user)
+        answers = {
+            name: _ask(client, reverse(name, kwargs=kwargs)).status_code
+            for name, kwargs in township_a.items()
+        }
+        assert answers == dict.fromkeys(township_a, 404), user.username
+
+
+def test_the_same_urls_are_found_by_township_a(client, personas, township_a):
+    """The control: the ids are real, so the 404s above are scoping, not typos."""
+    login(client, personas.supervisor)
+    answers = {
+        name: _ask(client, reverse(name, kwargs=kwargs)).status_code
+        for name, kwargs in township_a.items()
+    }
+    assert [name for name, status in answers.items() if status == 404] == []
