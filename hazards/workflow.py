@@ -14,8 +14,8 @@ past moments so that history reads as it happened.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,12 +26,14 @@ from core.sequences import next_value
 from grid import roles, scoping
 from hazards.models import (
     OPEN_STATES,
+    Category,
     Hazard,
     HazardEvent,
     HazardPhoto,
     Level,
     ListingLevel,
     Status,
+    Subject,
     SupervisionOrder,
 )
 
@@ -187,6 +189,9 @@ def _guard(hazard, action, user):
             return _("销号须由整改上报人以外的人员复查，您不能为自己上报的整改销号。")
         if hazard.level == Level.MAJOR and roles.role_of(user) != roles.COUNTY:
             return _("重大隐患须移送县级，由县级（应急管理局）验收销号。")
+    if action == "report_fixed" and hazard.level == Level.MAJOR and hazard.status == S.FOUND:
+        # Without the 五定 a major hazard could never be closed out afterwards.
+        return _("重大隐患须先下达限期整改并制定治理方案（五定），再上报整改完成。")
     if action == "refer_to_county":
         if hazard.level != Level.MAJOR:
             return _("只有重大隐患需要移送县级。")
@@ -232,11 +237,16 @@ def _apply(hazard, action, *, by, note="", at=None, pin=None, changes=None, data
     target = rule.target or hazard.status
     at = _now(at)
     changes = dict(changes or {})
-    changes["updated_at"] = at
+    # updated_at doubles as the row's version: every transition pins the value the caller
+    # read and moves it strictly forward (even under a frozen clock or a past ``at``), so a
+    # stale instance never lands, also for self-loops that change no other column
+    # (issue_order).
+    seen = hazard.updated_at
+    changes["updated_at"] = max(at, seen + timedelta(microseconds=1)) if seen else at
     with transaction.atomic():
-        matched = Hazard.objects.filter(pk=hazard.pk, status=hazard.status, **(pin or {})).update(
-            status=target, **changes
-        )
+        matched = Hazard.objects.filter(
+            pk=hazard.pk, status=hazard.status, updated_at=seen, **(pin or {})
+        ).update(status=target, **changes)
         if matched != 1:
             raise StaleTransition(_("该隐患已被他人处理，请刷新页面后查看最新状态。"))
         event = HazardEvent.objects.create(
@@ -274,6 +284,25 @@ def _require_text(value, message):
     return value.strip()
 
 
+def _clean_funds(funds_yuan):
+    if funds_yuan is None or funds_yuan == "":
+        return None
+    try:
+        funds = Decimal(str(funds_yuan))
+    except (InvalidOperation, ValueError):
+        raise WorkflowError(_("整改资金须为数字（元）。")) from None
+    if not funds.is_finite() or funds < 0:
+        raise WorkflowError(_("整改资金不能为负数。"))
+    return funds
+
+
+def _validate_extension(hazard, until, at, message):
+    if not isinstance(until, date) or until <= hazard.deadline:
+        raise WorkflowError(message)
+    if until < _today(at):
+        raise WorkflowError(_("延期后的期限不能早于今天。"))
+
+
 def _validate_deadline(hazard, deadline, at):
     if not isinstance(deadline, date):
         raise WorkflowError(_("请填写整改期限。"))
@@ -293,8 +322,6 @@ def next_number(year):
 def _is_recurrence(enterprise, checklist_item, found_on):
     if checklist_item is None:
         return False
-    from datetime import timedelta
-
     return Hazard.objects.filter(
         enterprise=enterprise,
         checklist_item=checklist_item,
@@ -334,6 +361,13 @@ def register(
     description = _require_text(description, _("请填写隐患描述。"))
     if level not in Level.values:
         raise WorkflowError(_("请选择隐患等级。"))
+    if category not in Category.values:
+        raise WorkflowError(_("请选择隐患类别。"))
+    subject = subject or Subject.OTHER
+    if subject not in Subject.values:
+        raise WorkflowError(_("请选择专业类别。"))
+    if checklist_item is None and inspection_item is not None:
+        checklist_item = inspection_item.source_item
     if not isinstance(found_on, date):
         raise WorkflowError(_("请填写发现日期。"))
     if found_on > _today(at):
@@ -357,7 +391,7 @@ def register(
             checklist_item=checklist_item,
             level=level,
             category=category,
-            subject=subject or "other",
+            subject=subject,
             description=description,
             location=(location or "").strip(),
             found_on=found_on,
@@ -426,8 +460,7 @@ def set_deadline(
     _validate_deadline(hazard, deadline, at)
     measures = _require_text(measures, _("请填写整改措施。"))
     responsible_person = _require_text(responsible_person, _("请填写整改责任人。"))
-    if funds_yuan is not None and Decimal(funds_yuan) < 0:
-        raise WorkflowError(_("整改资金不能为负数。"))
+    funds_yuan = _clean_funds(funds_yuan)
     if hazard.level == Level.MAJOR:
         if funds_yuan is None:
             raise WorkflowError(_("重大隐患治理方案须写明整改资金。"))
@@ -453,8 +486,7 @@ def request_extension(hazard, *, by, until, reason, at=None):
     """申请延期: an inspector asks; the deadline changes only when a supervisor approves."""
     check(hazard, "request_extension", by)
     reason = _require_text(reason, _("请填写延期理由。"))
-    if not isinstance(until, date) or until <= hazard.deadline:
-        raise WorkflowError(_("申请延期的日期须晚于当前整改期限。"))
+    _validate_extension(hazard, until, at, _("申请延期的日期须晚于当前整改期限。"))
     return _apply(
         hazard,
         "request_extension",
@@ -470,6 +502,8 @@ def approve_extension(hazard, *, by, note="", at=None):
     """批准延期: the requested date becomes the deadline; the original one is kept."""
     check(hazard, "approve_extension", by)
     until = hazard.extension_requested_until
+    if until < _today(at):
+        raise WorkflowError(_("申请延期的日期已过，请不予延期，或由监管人员直接延期。"))
     return _apply(
         hazard,
         "approve_extension",
@@ -504,8 +538,7 @@ def extend_deadline(hazard, *, by, until, reason, at=None):
     """延期 decided by a supervisor directly, with a reason; the original deadline stays."""
     check(hazard, "extend_deadline", by)
     reason = _require_text(reason, _("请填写延期理由。"))
-    if not isinstance(until, date) or until <= hazard.deadline:
-        raise WorkflowError(_("延期后的期限须晚于当前整改期限。"))
+    _validate_extension(hazard, until, at, _("延期后的期限须晚于当前整改期限。"))
     return _apply(
         hazard,
         "extend_deadline",
@@ -565,7 +598,9 @@ def reject_fix(hazard, *, by, new_deadline, note, at=None):
             "original_deadline": hazard.original_deadline or new_deadline,
             "fixed_on": None,
             "fixed_by_id": None,
+            "fix_note": "",
         },
+        data={"rejected_fix_on": hazard.fixed_on, "rejected_fix_by": hazard.fixed_by_id},
     )
 
 
