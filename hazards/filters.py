@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from enterprises.models import Industry
 from grid import scoping
 from grid.models import GridCell
+from hazards.forms import bootstrap
 from hazards.models import (
     Category,
     Hazard,
@@ -165,8 +166,6 @@ class HazardFilter(django_filters.FilterSet):
                 .distinct()
                 .order_by("username")
             )
-        from hazards.forms import bootstrap
-
         bootstrap(self.form)
 
     # --- the parameters -------------------------------------------------------------------
