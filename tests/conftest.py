@@ -13,6 +13,8 @@ from tests.factories import EnterpriseFactory, UserFactory, make_cell
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # Eight personas per test: PBKDF2 would spend seconds hashing their passwords.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Pages render without running collectstatic first.
     settings.STORAGES = {
         **settings.STORAGES,
