@@ -40,6 +40,13 @@ def _open_checked(data, name):
             with Image.open(io.BytesIO(data)) as probe:
                 fmt = probe.format
                 w, h = probe.size
+                if fmt not in ALLOWED_FORMATS:
+                    # Refused before any pixel is decoded by a rarely used plugin.
+                    _refuse(
+                        _("“%(name)s”的图片格式不受支持，请上传 JPG 或 PNG 照片。")
+                        % {"name": name},
+                        "format",
+                    )
                 if w * h > max_pixels:
                     _refuse(
                         _("“%(name)s”像素过大（%(w)d×%(h)d），疑似异常图片，已拒收。")
@@ -48,6 +55,9 @@ def _open_checked(data, name):
                     )
                 probe.verify()
             image = Image.open(io.BytesIO(data))
+            # A 48-megapixel phone JPEG decodes at 1/2, 1/4 or 1/8 scale straight away
+            # (never below the stored size): a quarter of the memory, much faster.
+            image.draft("RGB", (settings.PHOTO_MAX_SIDE, settings.PHOTO_MAX_SIDE))
             image.load()
     except ValidationError:
         raise
@@ -57,10 +67,6 @@ def _open_checked(data, name):
         _refuse(
             _("“%(name)s”不是有效的图片文件，请上传照片（JPG、PNG 等）。") % {"name": name},
             "invalid",
-        )
-    if fmt not in ALLOWED_FORMATS:
-        _refuse(
-            _("“%(name)s”的图片格式不受支持，请上传 JPG 或 PNG 照片。") % {"name": name}, "format"
         )
     return image
 
