@@ -28,14 +28,14 @@ FROM hazards_hazard h
 JOIN enterprises_enterprise e ON e.id = h.enterprise_id
 JOIN grid_gridcell t ON t.id = h.township_id
 JOIN grid_gridcell c ON c.id = h.cell_id
-WHERE h.found_on >= '{since}'
+WHERE h.found_on >= '{since}' AND h.status <> 'void'
 ORDER BY h.found_on DESC, h.id DESC"""
 HISTORY_SQL = """
 SELECT h.number, ev.at, ev.action, u.first_name, ev.from_status, ev.to_status, ev.note
 FROM hazards_hazardevent ev
 JOIN hazards_hazard h ON h.id = ev.hazard_id
 LEFT JOIN auth_user u ON u.id = ev.actor_id
-WHERE h.found_on >= '{since}'
+WHERE h.found_on >= '{since}' AND h.status <> 'void'
 ORDER BY h.number, ev.at, ev.id"""
 HEADER = [
     "隐患编号", "企业名称", "统一社会信用代码", "乡镇", "网格", "行业", "隐患等级", "隐患类别",

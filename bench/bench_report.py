@@ -18,43 +18,27 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import common  # noqa: E402
 
-HAZARD_SQL = {
-    "sqlite": """
-SELECT township_id,
-  SUM(level = 'general'),
-  SUM(level = 'major'),
-  SUM(level = 'general' AND status IN ('fixed', 'closed') AND fixed_on <= :asof),
-  SUM(level = 'major' AND status = 'closed' AND closed_on <= :asof),
-  SUM(status = 'closed' AND closed_on <= :asof),
-  SUM((status = 'deadline' AND deadline < :asof)
-      OR (status IN ('fixed', 'closed') AND deadline < :asof AND fixed_on > :asof)),
-  SUM(((level = 'general' AND status IN ('fixed', 'closed') AND fixed_on <= :asof)
-       OR (level = 'major' AND status = 'closed' AND closed_on <= :asof))
-      AND (original_deadline IS NULL OR fixed_on <= original_deadline)),
-  SUM(level = 'major' AND status IN ('found', 'deadline', 'fixed'))
-FROM hazards_hazard
-WHERE found_on BETWEEN :a AND :b AND status <> 'void' AND township_id IN ({towns})
-GROUP BY township_id ORDER BY township_id""",
-    "postgres": """
+# The same statement on both databases (SQLite ≥ 3.30 has aggregate FILTER); only the
+# parameter style differs.
+HAZARD_SQL = """
 SELECT township_id,
   COUNT(*) FILTER (WHERE level = 'general'),
   COUNT(*) FILTER (WHERE level = 'major'),
   COUNT(*) FILTER (WHERE level = 'general' AND status IN ('fixed', 'closed')
-                   AND fixed_on <= %(asof)s),
-  COUNT(*) FILTER (WHERE level = 'major' AND status = 'closed' AND closed_on <= %(asof)s),
-  COUNT(*) FILTER (WHERE status = 'closed' AND closed_on <= %(asof)s),
-  COUNT(*) FILTER (WHERE (status = 'deadline' AND deadline < %(asof)s)
-                   OR (status IN ('fixed', 'closed') AND deadline < %(asof)s
-                       AND fixed_on > %(asof)s)),
+                   AND fixed_on <= {asof}),
+  COUNT(*) FILTER (WHERE level = 'major' AND status = 'closed' AND closed_on <= {asof}),
+  COUNT(*) FILTER (WHERE status = 'closed' AND closed_on <= {asof}),
+  COUNT(*) FILTER (WHERE (status = 'deadline' AND deadline < {asof})
+                   OR (status IN ('fixed', 'closed') AND deadline < {asof}
+                       AND fixed_on > {asof})),
   COUNT(*) FILTER (WHERE ((level = 'general' AND status IN ('fixed', 'closed')
-                           AND fixed_on <= %(asof)s)
-                          OR (level = 'major' AND status = 'closed' AND closed_on <= %(asof)s))
+                           AND fixed_on <= {asof})
+                          OR (level = 'major' AND status = 'closed' AND closed_on <= {asof}))
                          AND (original_deadline IS NULL OR fixed_on <= original_deadline)),
   COUNT(*) FILTER (WHERE level = 'major' AND status IN ('found', 'deadline', 'fixed'))
 FROM hazards_hazard
-WHERE found_on BETWEEN %(a)s AND %(b)s AND status <> 'void' AND township_id IN ({towns})
-GROUP BY township_id ORDER BY township_id""",
-}
+WHERE found_on BETWEEN {a} AND {b} AND status <> 'void' AND township_id IN ({towns})
+GROUP BY township_id ORDER BY township_id"""
 INSPECTION_SQL = """
 SELECT township_id, COUNT(*), SUM(inspector_count) FROM inspections_inspection
 WHERE status = 'submitted' AND date BETWEEN {a} AND {b} AND township_id IN ({towns})
@@ -88,22 +72,24 @@ HAZARD_NAMES = (
 KIND = {"document": "documents", "talk": "talks", "case": "cases"}
 
 
+def placeholders(vendor, in_list):
+    if vendor == "sqlite":
+        return {"a": ":a", "b": ":b", "asof": ":asof", "towns": in_list}
+    return {"a": "%(a)s", "b": "%(b)s", "asof": "%(asof)s", "towns": in_list}
+
+
 def hand_written(cursor, vendor, towns, a, b, as_of):
     """The whole county summary in six plain queries: {township id: {figure: value}}."""
     from decimal import Decimal
 
     in_list = ", ".join(str(t) for t in towns)
-    if vendor == "sqlite":
-        params = {"a": a, "b": b, "asof": as_of}
-        ph = {"a": ":a", "b": ":b", "towns": in_list}
-    else:
-        params = {"a": a, "b": b, "asof": as_of}
-        ph = {"a": "%(a)s", "b": "%(b)s", "towns": in_list}
+    params = {"a": a, "b": b, "asof": as_of}
+    ph = placeholders(vendor, in_list)
     table = {}
     cursor.execute(NAMES_SQL.format(towns=in_list))
     for tid, name in cursor.fetchall():
         table[tid] = {"label": name}
-    cursor.execute(HAZARD_SQL[vendor].format(towns=in_list), params)
+    cursor.execute(HAZARD_SQL.format(**ph), params)
     for tid, *values in cursor.fetchall():
         table[tid].update({k: int(v or 0) for k, v in zip(HAZARD_NAMES, values, strict=True)})
     cursor.execute(INSPECTION_SQL.format(**ph), params)
@@ -228,7 +214,7 @@ def main(argv=None):
             out["slowest_plan"] = plan(cursor, vendor, slowest["sql"], None)
         except Exception as exc:  # noqa: BLE001 — a plan is a nicety, not the benchmark
             out["slowest_plan"] = f"(no plan: {exc})"
-        hazard_sql = HAZARD_SQL[vendor].format(towns=", ".join(map(str, towns)))
+        hazard_sql = HAZARD_SQL.format(**placeholders(vendor, ", ".join(map(str, towns))))
         params = {"a": a.isoformat(), "b": b.isoformat(), "asof": as_of.isoformat()}
         out["sql_plan"] = plan(cursor, vendor, hazard_sql, params)
     common.emit(out)
