@@ -30,15 +30,19 @@ class EnterpriseExporter:
         return self.queryset().count()
 
     def write(self, out, progress):
+        total = self.count()
+        rows = []
+        for done, ent in enumerate(self.queryset().iterator(), start=1):
+            if self.fail_after is not None and done > self.fail_after:
+                out.write(b"PK half a workbook")  # what a crash leaves behind
+                raise RuntimeError("disk full")
+            rows.append([ent.name, ent.uscc])
+            progress(done, total)
         wb = Workbook(write_only=True)
         ws = wb.create_sheet("企业")
         ws.append(["企业名称", "统一社会信用代码"])
-        total = self.count()
-        for done, ent in enumerate(self.queryset().iterator(), start=1):
-            if self.fail_after is not None and done > self.fail_after:
-                raise RuntimeError("disk full")
-            ws.append([ent.name, ent.uscc])
-            progress(done, total)
+        for row in rows:
+            ws.append(row)
         wb.save(out)
         return total
 
