@@ -112,7 +112,11 @@ class HazardFilter(django_filters.FilterSet):
     )
     cell.field_class = CellChoiceField
     enterprise = django_filters.NumberFilter(
-        label=_("企业"), field_name="enterprise_id", widget=forms.HiddenInput
+        label=_("企业"),
+        field_name="enterprise_id",
+        widget=forms.HiddenInput,
+        min_value=1,
+        max_value=2**63 - 1,  # beyond a 64-bit id SQLite raises OverflowError: a 500
     )
     industry = django_filters.ChoiceFilter(label=_("行业"), choices=Industry.choices)
     category = django_filters.ChoiceFilter(label=_("隐患类别"), choices=Category.choices)

@@ -275,7 +275,7 @@ def register(request):
     raw = request.GET.get("enterprise", "")
     if not raw:
         return _choose_enterprise(request)
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):
         raise Http404("bad enterprise")
     enterprise = scoping.get_or_404(
         scoping.enterprises_for(request.user).select_related("township", "cell"), pk=int(raw)
@@ -445,13 +445,18 @@ def notice(request, pk):
 @login_required
 def notice_enterprise(request):
     raw = request.GET.get("enterprise", "")
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):
         raise Http404("bad enterprise")
     enterprise = scoping.get_or_404(
         scoping.enterprises_for(request.user).select_related("township", "cell"), pk=int(raw)
     )
     # ids=1&ids=2 or ids=1,2; none means every hazard of the enterprise still to rectify.
-    ids = [int(i) for chunk in request.GET.getlist("ids") for i in chunk.split(",") if i.isdigit()]
+    ids = [
+        int(i)
+        for chunk in request.GET.getlist("ids")
+        for i in chunk.split(",")
+        if i.isascii() and i.isdigit() and len(i) <= 18
+    ]
     hazards = selectors.notice_hazards(request.user, enterprise, ids)
     return _notice_response(request, enterprise, hazards)
 

@@ -38,7 +38,7 @@ class _ScopedFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        if value.isdigit():
+        if value.isascii() and value.isdigit() and len(value) <= 18:
             return queryset.filter(Q(enterprise_id=int(value)) | Q(enterprise__uscc=value))
         return queryset.filter(
             Q(enterprise__name__icontains=value) | Q(enterprise__uscc=value.upper())

@@ -180,7 +180,7 @@ class EnforcementForm(StyledForm):
         enterprise_id = self.data.get("enterprise") or self.initial.get("enterprise")
         enterprise_id = getattr(enterprise_id, "pk", enterprise_id)
         inspections, hazards = [], []
-        if str(enterprise_id or "").isdigit():
+        if str(enterprise_id or "").isascii() and str(enterprise_id or "").isdigit():
             inspections = [
                 (i.pk, f"{i.date:%Y-%m-%d} {i.get_kind_display()}")
                 for i in scoping.inspections_for(user).filter(enterprise_id=enterprise_id)[:100]

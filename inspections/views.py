@@ -66,7 +66,7 @@ def inspection_list(request):
 @login_required
 def start(request):
     enterprise_id = request.GET.get("enterprise") or request.POST.get("enterprise")
-    if not str(enterprise_id or "").isdigit():
+    if not (str(enterprise_id or "").isascii() and str(enterprise_id or "").isdigit()):
         raise Http404("no enterprise")
     enterprise = scoping.get_or_404(
         scoping.enterprises_for(request.user).select_related("cell"), pk=int(enterprise_id)
@@ -375,11 +375,19 @@ def enforcement_create(request):
     for key in EnforcementForm.base_fields:
         if request.GET.get(key):
             initial[key] = request.GET[key]
-    if request.GET.get("inspection", "").isdigit() and "enterprise" not in initial:
+    if (
+        request.GET.get("inspection", "").isascii()
+        and request.GET.get("inspection", "").isdigit()
+        and "enterprise" not in initial
+    ):
         found = scoping.inspections_for(request.user).filter(pk=request.GET["inspection"]).first()
         if found:
             initial["enterprise"] = found.enterprise_id
-    if request.GET.get("hazard", "").isdigit() and "enterprise" not in initial:
+    if (
+        request.GET.get("hazard", "").isascii()
+        and request.GET.get("hazard", "").isdigit()
+        and "enterprise" not in initial
+    ):
         found = scoping.hazards_for(request.user).filter(pk=request.GET["hazard"]).first()
         if found:
             initial["enterprise"] = found.enterprise_id

@@ -459,7 +459,11 @@ def test_the_set_deadline_form_never_fails_and_explains_every_refusal(
 @given(
     kind=_choice(["routine", "special", "recheck", "enforcement"]),
     template=st.one_of(st.integers().map(str), texts),
-    inspectors=st.lists(st.one_of(st.integers().map(str), texts), max_size=3),
+    # Ids beyond 64 bits are a known bug of multiple choices (see the xfail below).
+    inspectors=st.lists(
+        st.one_of(st.integers(min_value=-(2**63), max_value=2**63 - 1).map(str), texts),
+        max_size=3,
+    ),
     date=dates,
     notes=texts,
     enforcement=st.sampled_from(["", "on"]),
@@ -565,3 +569,76 @@ def test_a_file_that_is_no_workbook_is_refused_with_a_message(client, personas, 
     assert response.status_code in (200, 400)
     assert _refusal_is_explained(response)
     assert Enterprise.objects.count() == 0
+
+
+# --- Ids beyond 64 bits ---------------------------------------------------------------------
+
+TOO_BIG = str(2**63)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/hazards/{TOO_BIG}/",
+        f"/enterprises/{TOO_BIG}/",
+        f"/inspections/{TOO_BIG}/",
+        f"/hazards/register/?enterprise={TOO_BIG}",
+        f"/hazards/?enterprise={TOO_BIG}",
+        f"/hazards/?enterprise=-{TOO_BIG}",
+        f"/enterprises/?cell={TOO_BIG}",
+        f"/inspections/?enterprise={TOO_BIG}",
+        f"/hazards/notice/?enterprise={TOO_BIG}",
+        f"/inspections/start/?enterprise={TOO_BIG}",
+        # str.isdigit() is true for "²" and "٣", which int() refuses or reads as 3.
+        "/hazards/register/?enterprise=²",
+        "/hazards/notice/?enterprise=²",
+        "/inspections/start/?enterprise=²",
+        "/inspections/?enterprise=²",
+        "/inspections/enforcement/new/?inspection=²&hazard=²",
+        "/hazards/?enterprise=²",
+    ],
+)
+def test_an_odd_id_in_a_url_is_answered_without_a_500(client, personas, url):
+    login(client, personas.supervisor)
+    client.raise_request_exception = False
+
+    response = client.get(url)
+
+    assert response.status_code in (200, 400, 404)
+
+
+def test_odd_ids_in_a_notice_list_are_ignored(client, personas, enterprise_a1):
+    hazard = make_hazard(enterprise_a1, personas.inspector, "deadline")
+    login(client, personas.supervisor)
+
+    response = client.get(
+        reverse("hazards:notice_enterprise")
+        + f"?enterprise={enterprise_a1.pk}&ids={hazard.pk},{TOO_BIG},²,-1"
+    )
+
+    assert response.status_code == 200
+    assert hazard.number in response.content.decode()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG (others' forms): ModelMultipleChoiceField does pk__in=[2**63] and SQLite "
+    "raises OverflowError -> 500; enterprises/forms.py InspectorChoiceField and "
+    "inspections/forms.py StartForm.inspectors need to refuse ids beyond 64 bits",
+)
+@pytest.mark.parametrize(
+    "url_name, field", [("enterprises:create", "inspectors"), ("inspections:start", "inspectors")]
+)
+def test_an_id_beyond_64_bits_in_a_multiple_choice_is_refused_with_a_message(
+    client, personas, enterprise_a1, url_name, field
+):
+    login(client, personas.supervisor)
+    client.raise_request_exception = False
+
+    response = client.post(
+        reverse(url_name) + f"?enterprise={enterprise_a1.pk}",
+        {"enterprise": enterprise_a1.pk, field: [TOO_BIG]},
+    )
+
+    assert response.status_code in (200, 400)
+    assert _refusal_is_explained(response)
