@@ -1,12 +1,13 @@
 from django.urls import path
 
-from hazards import views
+from hazards import views, views_import
 
 app_name = "hazards"
 
 urlpatterns = [
     path("", views.hazard_list, name="list"),
     path("register/", views.register, name="register"),
+    path("import/", views_import.import_hazards, name="import"),
     path("my-work/", views.my_work, name="my_work"),
     path("overdue/", views.overdue, name="overdue"),
     path("orders/", views.order_list, name="orders"),
