@@ -32,7 +32,7 @@ def enterprise_list(request):
     qs = (
         scoping.enterprises_for(request.user)
         .select_related("cell", "township")
-        .order_by("township__path", "name", "id")
+        .order_by("township_id", "name", "id")
     )
     filterset = EnterpriseFilter(request.GET or None, queryset=qs, request=request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))

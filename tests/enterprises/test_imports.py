@@ -228,7 +228,8 @@ def test_the_upload_page_refuses_everyone_but_administrators(client, personas, r
 
 def test_an_administrator_uploads_a_register(client, personas, grid, django_assert_max_num_queries):
     login(client, personas.admin)
-    assert client.get(reverse("enterprises:import")).status_code == 200
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("enterprises:import")).status_code == 200
     data = workbook_bytes(HEADERS, [row("甲厂"), row("乙厂")])
     response = client.post(reverse("enterprises:import"), {"file": upload(data)})
     assert response.status_code == 200

@@ -1,5 +1,7 @@
 """统一社会信用代码 (GB 32100-2015): real codes pass, every other check character fails."""
 
+import random
+
 import pytest
 from django.core.exceptions import ValidationError
 from hypothesis import given, settings
@@ -57,26 +59,28 @@ def test_spaces_around_a_code_are_ignored():
     assert normalize_uscc("  91350100m000100y43 ") == "91350100M000100Y43"
 
 
-@given(st.randoms(use_true_random=False))
+seeds = st.integers(min_value=0, max_value=2**32 - 1)
+
+
+@given(seeds, st.integers(min_value=1, max_value=30))
 @settings(max_examples=300, deadline=None)
-def test_every_generated_code_is_valid_and_any_changed_check_character_is_not(rnd):
-    code = valid_uscc(rnd)
+def test_every_generated_code_is_valid_and_any_changed_check_character_is_not(seed, shift):
+    code = valid_uscc(random.Random(seed))
     validate_uscc(code)
     assert check_character(code[:17]) == code[17]
-    wrong = ALPHABET[(ALPHABET.index(code[17]) + rnd.randint(1, 30)) % 31]
+    wrong = ALPHABET[(ALPHABET.index(code[17]) + shift) % 31]
     with pytest.raises(ValidationError):
         validate_uscc(code[:17] + wrong)
 
 
-@given(st.randoms(use_true_random=False), st.integers(min_value=0, max_value=16))
+@given(seeds, st.integers(min_value=0, max_value=16), st.integers(min_value=1, max_value=30))
 @settings(max_examples=300, deadline=None)
-def test_changing_any_single_character_breaks_the_check(rnd, position):
-    code = valid_uscc(rnd)
-    if position < 2 or position >= 8:
-        pool = ALPHABET
-    else:
-        pool = "0123456789"
-    replacement = rnd.choice([c for c in pool if c != code[position]])
+def test_changing_any_single_character_breaks_the_check(seed, position, shift):
+    code = valid_uscc(random.Random(seed))
+    pool = "0123456789" if 2 <= position < 8 else ALPHABET
+    replacement = pool[(pool.index(code[position]) + shift) % len(pool)]
+    if replacement == code[position]:  # a shift of 10 or 20 in the digits-only pool
+        replacement = pool[(pool.index(code[position]) + 1) % len(pool)]
     changed = code[:position] + replacement + code[position + 1 :]
     with pytest.raises(ValidationError):
         validate_uscc(changed)

@@ -218,8 +218,10 @@ def test_a_supervisor_registers_an_enterprise_and_the_township_is_copied_from_th
 
 
 @pytest.mark.parametrize("role", ["supervisor", "county", "admin"])
-def test_the_create_form_renders_for_editors(client, personas, role):
-    response = login(client, getattr(personas, role)).get(reverse("enterprises:create"))
+def test_the_create_form_renders_for_editors(client, personas, role, django_assert_max_num_queries):
+    login(client, getattr(personas, role))
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("enterprises:create"))
     assert response.status_code == 200
 
 
