@@ -213,6 +213,10 @@ JOB_THRESHOLD_ROWS = env.int("JOB_THRESHOLD_ROWS", default=2000)
 JOB_RETENTION_DAYS = env.int("JOB_RETENTION_DAYS", default=7)
 JOB_PROGRESS_EVERY = env.int("JOB_PROGRESS_EVERY", default=500)
 
+# django-filter: an unset choice filter reads "全部" rather than "---------".
+FILTERS_EMPTY_CHOICE_LABEL = _("全部")
+FILTERS_NULL_CHOICE_LABEL = _("无")
+
 # --- Domain settings ------------------------------------------------------------------------
 HAZARDTRACK_COUNTY_NAME = env.str("COUNTY_NAME", default="")
 PHOTO_MAX_BYTES = 15 * 1024 * 1024
