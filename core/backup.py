@@ -232,10 +232,7 @@ def create_backup(out_dir, *, using=DEFAULT_DB_ALIAS, progress=_noop):
     work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.partial-", dir=out_dir.parent))
     try:
         started = timezone.now()
-        media_root = Path(settings.MEDIA_ROOT)
-        media = _media_files(media_root, exclude=[out_dir, work])
-        total = len(media) + 1
-        progress(0, total)
+        progress(0, None)
         db_name = SQLITE_FILE if vendor == "sqlite" else PG_FILE
         if vendor == "sqlite":
             _backup_sqlite(using, work / db_name)
@@ -243,8 +240,14 @@ def create_backup(out_dir, *, using=DEFAULT_DB_ALIAS, progress=_noop):
             _backup_postgresql(using, work / db_name)
         size, sha = _hash(work / db_name)
         files = [{"path": db_name, "size": size, "sha256": sha}]
+        # Media listed and copied only AFTER the database snapshot: a photo is written
+        # before the transaction that refers to it commits, so every file the snapshot
+        # refers to is on disk by now. (Listed earlier, a photo saved meanwhile would be
+        # referenced by the snapshot and missing from the copy.)
+        media_root = Path(settings.MEDIA_ROOT)
+        media = _media_files(media_root, exclude=[out_dir, work])
+        total = len(media) + 1
         progress(1, total)
-        # Media after the database: whatever the snapshot refers to is already on disk.
         for done, src in enumerate(media, start=2):
             rel = src.relative_to(media_root)
             dst = work / MEDIA_DIR / rel
