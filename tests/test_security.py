@@ -295,6 +295,7 @@ from hypothesis import settings as hypothesis_settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from enterprises.imports import HEADERS  # noqa: E402
+from hazards.imports import COLUMNS as _HAZARD_COLUMNS  # noqa: E402
 from tests.factories import valid_uscc  # noqa: E402
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -638,3 +639,53 @@ def test_an_id_beyond_64_bits_in_a_multiple_choice_is_refused_with_a_message(
     assert response.status_code in (200, 400)
     assert _refusal_is_explained(response)
     assert (Enterprise.objects.count(), Inspection.objects.count()) == before
+
+
+hazard_cell_values = st.one_of(
+    cell_values,
+    st.sampled_from(
+        ["@USCC", "@NAME", "一般", "重大", "一般隐患", "物的不安全状态", "YH2026-000001"]
+    ),
+)
+
+
+@pytest.mark.django_db
+@PROPERTY
+@given(
+    rows=st.lists(
+        st.lists(hazard_cell_values, max_size=len(_HAZARD_COLUMNS)), min_size=1, max_size=6
+    ),
+    dry_run=st.booleans(),
+)
+def test_the_hazard_ledger_import_never_fails_and_explains_every_refusal(
+    client, personas, enterprise_a1, rows, dry_run
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl.utils.exceptions import IllegalCharacterError
+
+    real = {"@USCC": enterprise_a1.uscc, "@NAME": enterprise_a1.name}
+    rows = [[real.get(v, v) if isinstance(v, str) else v for v in row] for row in rows]
+    try:
+        data = _workbook(rows, headers=_HAZARD_COLUMNS)
+    except IllegalCharacterError:
+        return  # a value openpyxl itself cannot write into a file
+    login(client, personas.county)
+    before = (Hazard.objects.count(), HazardEvent.objects.count())
+    response = client.post(
+        reverse("hazards:import"),
+        {"file": SimpleUploadedFile("台账.xlsx", data), "dry_run": "on" if dry_run else ""},
+    )
+    assert response.status_code in (200, 400)
+    result = response.context["result"]
+    if response.status_code == 400:
+        assert _refusal_is_explained(response)
+        for row, column, _message in result.errors:
+            assert row is None or row >= 2
+            assert column == "" or column in _HAZARD_COLUMNS
+        assert (Hazard.objects.count(), HazardEvent.objects.count()) == before
+    elif dry_run:
+        assert (Hazard.objects.count(), HazardEvent.objects.count()) == before
+    else:
+        created = Hazard.objects.count() - before[0]
+        assert created == result.created
+        assert HazardEvent.objects.count() - before[1] == created  # one import event each
