@@ -271,3 +271,22 @@ def test_the_template_download_is_a_workbook_the_import_accepts(client, personas
     table = open_table(io.BytesIO(response.content), HEADERS)
     assert table.headers == HEADERS
     assert len(list(table.rows())) == 1
+
+
+def test_an_importer_who_may_not_see_an_enterprise_cannot_overwrite_it(
+    personas, grid, enterprise_b, monkeypatch
+):
+    from grid import roles, scoping
+
+    # Should imports ever be opened to supervisors, their scope still bounds them.
+    monkeypatch.setitem(scoping._ALLOWED, "enterprise.import", {roles.SUPERVISOR})
+    result = import_enterprises(xlsx(row("改名", enterprise_b.uscc)), by=personas.supervisor)
+    assert result.errors == [
+        (2, "统一社会信用代码", "该统一社会信用代码已登记在您负责范围以外的网格。")
+    ]
+    enterprise_b.refresh_from_db()
+    assert enterprise_b.name == "南村化工厂"
+    outside = import_enterprises(
+        xlsx(row("乙镇新企业", 所属网格="乙镇/第一工作区/南村")), by=personas.supervisor
+    )
+    assert [(r, c) for r, c, _m in outside.errors] == [(2, "所属网格")]
