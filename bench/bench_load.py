@@ -143,7 +143,10 @@ def start_gunicorn(db, n, port, workers):
     log = open(common.RESULTS / f"gunicorn-{db}.log", "w")  # noqa: SIM115 — lives with the server
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi:application",
-         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "60"],
+         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "60",
+         # Its own control socket: gunicorn 27 defaults to ~/.gunicorn/gunicorn.ctl, shared
+         # by every gunicorn of the user, and a neighbour's reload there HUPs our workers.
+         "--control-socket", str(common.RESULTS / f"gunicorn-{db}.ctl")],
         cwd=common.ROOT,
         env=env,
         stdout=log,

@@ -204,12 +204,21 @@ def render(results, info):
         f"{info.get('nproc')} cores ({info.get('cpu', '?')}), {info.get('memory_gib', '?')} GiB; "
         f"Python {info.get('python')}, SQLite {info.get('sqlite')}, "
         f"PostgreSQL {info.get('postgresql') or '—'} (stock settings), Django {info.get('django')}, "
-        f"openpyxl {info.get('openpyxl')} ({'with' if info.get('lxml') else 'without'} lxml).",
+        f"openpyxl {info.get('openpyxl')}.",
         "",
     ]
     for r in results:
         lines.append(f"### {r['db']}, {r['hazards']:,} hazards ({r['started']})")
         lines.append("")
+        m = r.get("machine", {})
+        lines.append(
+            f"openpyxl {m.get('openpyxl', '?')} {'with' if m.get('lxml') else 'without'} lxml "
+            "in this run."
+        )
+        lines.append("")
+        if r.get("load", {}).get("note"):
+            lines.append(f"Load figures: {r['load']['note']}.")
+            lines.append("")
         if r.get("generate_s"):
             lines.append(f"Generated in {r['generate_s']:.0f} s (migrate included).")
             lines.append("")
