@@ -356,7 +356,11 @@ def register(
     note="",
     at=None,
 ):
-    """登记: a new hazard in FOUND; with ``fixed_on_spot`` (立查立改) it goes on to FIXED."""
+    """登记: a new hazard in FOUND; with ``fixed_on_spot`` (立查立改) it goes on to FIXED.
+
+    The one call that writes two events: ``register`` (→ FOUND), then ``report_fixed``
+    (FOUND → FIXED, with the after-photos), both in one transaction.
+    """
     scoping.require(by, "view", enterprise)
     _check_role(by, "register")
     description = _require_text(description, _("请填写隐患描述。"))
