@@ -88,6 +88,12 @@ def hazard_list(request):
 # --- detail and actions -------------------------------------------------------------------
 
 
+def _auto_id(action):
+    """Several action forms share the page: each gets its own element ids, so every label
+    points at its own field (two forms have a 备注/note field)."""
+    return f"id_{action}_%s"
+
+
 def _detail_context(request, hazard, bound=None):
     as_of = timezone.localdate()
     actions = workflow.available_actions(hazard, request.user)
@@ -100,7 +106,7 @@ def _detail_context(request, hazard, bound=None):
         if bound is not None and bound[0] == action:
             form = bound[1]
         else:
-            form = form_class(initial={"seen": seen})
+            form = form_class(initial={"seen": seen}, auto_id=_auto_id(action))
         forms.append(
             {
                 "action": action,
@@ -202,7 +208,7 @@ def _action_view(action):
     @require_POST
     def view(request, pk):
         hazard = selectors.hazard_for_action(request.user, pk)
-        form = form_class(request.POST, request.FILES)
+        form = form_class(request.POST, request.FILES, auto_id=_auto_id(action))
         seen = request.POST.get("seen", "")
         if seen and seen != version_of(hazard):
             return _refuse(request, pk, _stale_message(), 409)
