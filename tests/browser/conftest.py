@@ -38,6 +38,7 @@ def browser_type_launch_args():
             "--disable-sync",
             "--no-first-run",
             "--disable-quic",
+            "--lang=zh-CN",
         ],
     }
 
@@ -51,6 +52,8 @@ class Journey:
         self.n = 0
         self.dir = OUTPUT / name
         self.dir.mkdir(parents=True, exist_ok=True)
+        for old in self.dir.glob("*.png"):  # a rerun leaves only its own screenshots
+            old.unlink()
 
     @contextmanager
     def step(self, title):

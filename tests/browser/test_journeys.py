@@ -1,0 +1,381 @@
+"""The journey of issue 6 in a real browser, on a phone and on a desktop.
+
+An inspector inspects an enterprise and turns two failed items into hazards with photos
+and deadlines, then reports one fixed with an after-photo; a supervisor closes it out and
+issues a supervision order for an overdue hazard from the 逾期督办 board; a county officer
+opens the dashboard and downloads the county summary, whose figures the test reads back.
+
+Every step leaves a screenshot in test-output/browser/<journey>/; a failure names its
+step. Every page is checked for horizontal scrolling on the phone, duplicate element ids,
+script errors and requests to any host but the live server.
+"""
+
+import io
+import re
+from datetime import timedelta
+
+import openpyxl
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+from playwright.sync_api import expect
+
+from hazards.models import Hazard
+from inspections.models import ChecklistCategory, ChecklistItem, ChecklistTemplate, Inspection
+from tests.browser.conftest import DESKTOP, PHONE
+from tests.factories import make_hazard
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "pass-12345"  # what UserFactory sets
+TIMEOUT_MS = 15_000
+
+# The checklist the inspector works through: item position → result (and a note if failed).
+ITEMS = [
+    ("安全管理", "建立全员安全生产责任制", "pass"),
+    ("安全管理", "定期组织隐患排查并建立台账", "pass"),
+    ("现场设备设施", "配电箱设置漏电保护装置", "fail"),
+    ("现场设备设施", "消防通道保持畅通，无堆放杂物", "fail"),
+    ("现场设备设施", "特种设备在检验有效期内", "na"),
+]
+RESULT_LABELS = {"pass": "✓ 合格", "fail": "✗ 不合格", "na": "— 不适用"}
+FAIL_NOTES = {2: "一号车间配电箱无漏电保护", 3: "二号仓库消防通道堆放纸箱"}
+
+# Element boxes reaching past the viewport, outside any .table-responsive: what makes a
+# phone page scroll sideways.
+_WIDE_ELEMENTS = """() => {
+  const limit = window.innerWidth + 1;
+  const out = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    if (el.closest('.table-responsive')) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width && r.right > limit) {
+      out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+               (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '') +
+               ' right=' + Math.round(r.right));
+      if (out.length >= 5) break;
+    }
+  }
+  return out;
+}"""
+
+_DUPLICATE_IDS = """() => {
+  const seen = {}, dup = new Set();
+  for (const el of document.querySelectorAll('[id]')) {
+    if (seen[el.id]) dup.add(el.id); else seen[el.id] = true;
+  }
+  return [...dup];
+}"""
+
+
+def _jpeg(path, colour):
+    image = Image.new("RGB", (320, 240), colour)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85)
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def _checklist():
+    template = ChecklistTemplate.objects.create(name="浏览器测试检查表")
+    categories = {}
+    numbers = {}
+    for name, text, _result in ITEMS:
+        if name not in categories:
+            categories[name] = ChecklistCategory.objects.create(
+                template=template, number=len(categories) + 1, name=name
+            )
+        numbers[name] = numbers.get(name, 0) + 1
+        ChecklistItem.objects.create(category=categories[name], number=numbers[name], text=text)
+    return template
+
+
+class Browser:
+    """One person's browser: own cookies, the journey's viewport, only the live server."""
+
+    def __init__(self, browser, live_server, viewport, journey):
+        self.base = live_server.url
+        self.viewport = viewport
+        self.journey = journey
+        self.foreign = []
+        self.errors = []
+        self.context = browser.new_context(
+            viewport=viewport,
+            locale="zh-CN",
+            timezone_id="Asia/Shanghai",
+            accept_downloads=True,
+            base_url=self.base,
+        )
+        self.context.set_default_timeout(TIMEOUT_MS)
+        expect.set_options(timeout=TIMEOUT_MS)
+        self.context.route(re.compile(r"^(?!" + re.escape(self.base) + ").*"), self._refuse)
+        self.page = self.context.new_page()
+        self.page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
+        self.page.on(
+            "console",
+            lambda msg: self.errors.append(f"console: {msg.text}") if msg.type == "error" else None,
+        )
+        journey.page = self.page
+
+    def _refuse(self, route):
+        self.foreign.append(route.request.url)
+        route.abort()
+
+    def goto(self, name, *args, query=""):
+        self.page.goto(reverse(name, args=args) + query)
+
+    def login(self, user):
+        page = self.page
+        self.goto("login")
+        page.get_by_label("用户名").fill(user.username)
+        page.get_by_label("密码").fill(PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        expect(page).not_to_have_url(re.compile(r"/login/"))
+        if self.viewport is PHONE:  # the user's name sits in the collapsed menu
+            page.get_by_role("button", name="菜单").click()
+        expect(
+            page.locator("#mainnav").get_by_text(user.get_full_name() or user.username, exact=True)
+        ).to_be_visible()
+
+    def check_page(self):
+        """What every page of the journey must satisfy, whatever the step."""
+        page = self.page
+        page.wait_for_load_state("load")
+        duplicates = page.evaluate(_DUPLICATE_IDS)
+        assert not duplicates, f"{page.url}: duplicate element ids {duplicates}"
+        if self.viewport is PHONE:
+            scroll_width, inner = page.evaluate(
+                "() => [document.documentElement.scrollWidth, window.innerWidth]"
+            )
+            if scroll_width > inner + 1:
+                wide = page.evaluate(_WIDE_ELEMENTS)
+                raise AssertionError(
+                    f"{page.url} scrolls sideways on a phone ({scroll_width} > {inner}): {wide}"
+                )
+        assert not self.errors, f"{page.url}: {self.errors}"
+        assert not self.foreign, f"requests to other hosts: {self.foreign}"
+
+    def message(self, text):
+        expect(self.page.get_by_role("alert").filter(has_text=text)).to_be_visible()
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_a_failed_item_goes_from_the_inspection_to_the_county_summary(
+    browser, live_server, journey_factory, personas, enterprise_a1, tmp_path, viewport
+):
+    today = timezone.localdate()
+    template = _checklist()
+    # An older hazard whose deadline passed five days ago: registered and given its 五定
+    # through the workflow, in the past.
+    overdue = make_hazard(
+        enterprise_a1,
+        personas.inspector,
+        "deadline",
+        at=timezone.now() - timedelta(days=20),
+        deadline=today - timedelta(days=5),
+        description="危化品仓库未设置防爆照明",
+    )
+    before_photo = _jpeg(tmp_path / "before.jpg", (190, 40, 40))
+    after_photo = _jpeg(tmp_path / "after.jpg", (40, 160, 60))
+    name = "journey_phone" if viewport is PHONE else "journey_desktop"
+    journey = journey_factory(None, name)
+
+    # --- the inspector, in the field ---------------------------------------------------
+    inspector = Browser(browser, live_server, viewport, journey)
+    page = inspector.page
+    with journey.step("网格员登录"):
+        inspector.login(personas.inspector)
+        inspector.check_page()
+
+    with journey.step("开始检查"):
+        inspector.goto("inspections:start", query=f"?enterprise={enterprise_a1.pk}")
+        expect(page.get_by_text(enterprise_a1.name)).to_be_visible()
+        page.get_by_label("检查表").select_option(label=template.name)
+        inspector.check_page()
+        page.get_by_role("button", name="开始检查").click()
+        inspector.message("检查记录已创建")
+        expect(page.locator("#progress")).to_have_text(f"已填 0 / {len(ITEMS)}")
+        inspection = Inspection.objects.get(enterprise=enterprise_a1)
+        inspector.check_page()
+
+    items = list(inspection.items.order_by("position"))
+    with journey.step("逐项填写检查结果（两项不合格，附现场照片）"):
+        for position, ((_cat, _text, result), item) in enumerate(zip(ITEMS, items, strict=True)):
+            row = page.locator(f"#item-{item.pk}")
+            row.scroll_into_view_if_needed()
+            with page.expect_response(lambda r, pk=item.pk: f"/items/{pk}/" in r.url):
+                row.get_by_text(RESULT_LABELS[result], exact=True).click()
+            expect(row.get_by_role("radio", name=RESULT_LABELS[result])).to_be_checked()
+            if result == "fail":
+                with page.expect_response(lambda r, pk=item.pk: f"/items/{pk}/" in r.url):
+                    row.get_by_label("说明", exact=True).fill(FAIL_NOTES[position])
+                    row.get_by_label("说明", exact=True).press("Tab")
+                expect(row.get_by_label("说明", exact=True)).to_have_value(FAIL_NOTES[position])
+                with page.expect_response(lambda r, pk=item.pk: f"/items/{pk}/" in r.url):
+                    row.get_by_label("现场照片").set_input_files(str(before_photo))
+                expect(row.get_by_role("img", name="现场照片")).to_be_visible()
+                expect(row.get_by_role("link", name="登记为隐患")).to_be_visible()
+        expect(page.locator("#progress")).to_have_text(f"已填 {len(ITEMS)} / {len(ITEMS)}")
+        inspector.check_page()
+
+    with journey.step("提交并锁定检查记录"):
+        page.get_by_label("企业陪同签字人员").fill("王安全")
+        page.get_by_role("button", name="提交并锁定").click()
+        inspector.message("检查记录已提交并锁定")
+        expect(page.get_by_text("该检查记录已提交并锁定")).to_be_visible()
+        inspector.check_page()
+
+    failed = [(i, item) for i, item in enumerate(items) if ITEMS[i][2] == "fail"]
+    for n, (position, item) in enumerate(failed, start=1):
+        with journey.step(f"不合格项登记为隐患 {n}"):
+            page.locator(f"#item-{item.pk}").get_by_role("link", name="登记为隐患").click()
+            expect(page.get_by_role("heading", name="登记为隐患")).to_be_visible()
+            expect(page.get_by_label("隐患描述")).to_contain_text(FAIL_NOTES[position])
+            page.get_by_label("部位").fill(f"{n}号车间")
+            inspector.check_page()
+            page.get_by_role("button", name="确认登记").click()
+            inspector.message("已登记隐患")
+            expect(page.locator(f"#item-{item.pk}")).to_contain_text("已登记隐患")
+            inspector.check_page()
+
+    hazards = list(Hazard.objects.filter(inspection=inspection).order_by("pk"))
+    assert [h.inspection_item_id for h in hazards] == [item.pk for _i, item in failed]
+    assert all(h.photos.filter(kind="before").count() == 1 for h in hazards)
+    fixed, open_one = hazards
+    for n, hazard in enumerate(hazards, start=1):
+        with journey.step(f"隐患 {n} 下达限期整改（五定）"):
+            inspector.goto("inspections:detail", inspection.pk)
+            page.get_by_role("link", name=hazard.number).first.click()
+            expect(page.get_by_role("heading", name=f"隐患 {hazard.number}")).to_be_visible()
+            expect(page.get_by_role("img", name="整改前")).to_be_visible()
+            form = page.locator("form[action$='/set-deadline/']")
+            page.locator("summary", has_text="下达限期整改（五定）").click()
+            form.get_by_label("整改期限").fill((today + timedelta(days=10 * n)).isoformat())
+            form.get_by_label("整改措施").fill("加装漏电保护器，清理通道")
+            form.get_by_label("整改责任人").fill("赵厂长")
+            form.get_by_label("整改资金（元）").fill("3000")
+            inspector.check_page()
+            form.get_by_role("button", name="下达限期整改（五定）").click()
+            inspector.message("已下达限期整改")
+            expect(
+                page.get_by_text((today + timedelta(days=10 * n)).isoformat(), exact=True)
+            ).to_be_visible()
+            inspector.check_page()
+
+    with journey.step("上报整改完成（附整改后照片）"):
+        inspector.goto("hazards:detail", fixed.pk)
+        form = page.locator("form[action$='/report-fixed/']")
+        page.locator("summary", has_text="上报整改完成").click()
+        form.get_by_label("整改情况说明").fill("已加装漏电保护器并试验合格")
+        form.get_by_label("整改后照片").set_input_files(str(after_photo))
+        inspector.check_page()
+        form.get_by_role("button", name="上报整改完成").click()
+        inspector.message("已上报整改完成")
+        expect(page.get_by_role("img", name="整改后")).to_be_visible()
+        inspector.check_page()
+    inspector.close()
+
+    # --- the township supervisor, at the office --------------------------------------------
+    supervisor = Browser(browser, live_server, viewport, journey)
+    page = supervisor.page
+    with journey.step("乡镇监管登录"):
+        supervisor.login(personas.supervisor)
+        supervisor.check_page()
+
+    with journey.step("复查销号"):
+        supervisor.goto("hazards:detail", fixed.pk)
+        expect(page.get_by_text("已整改待验收").first).to_be_visible()
+        page.locator("summary", has_text=re.compile(r"^销号$")).click()
+        form = page.locator("form[action$='/close-out/']")
+        form.get_by_label("复查验收/评估意见").fill("现场复查，漏电保护器动作正常，同意销号")
+        supervisor.check_page()
+        form.get_by_role("button", name="销号").click()
+        supervisor.message("已销号")
+        expect(page.get_by_text("已销号").first).to_be_visible()
+        supervisor.check_page()
+
+    with journey.step("逾期督办看板"):
+        supervisor.goto("hazards:overdue")
+        row = page.get_by_role("row").filter(has_text=overdue.number)
+        expect(row).to_contain_text("5")
+        expect(page.get_by_role("row").filter(has_text=open_one.number)).to_have_count(0)
+        supervisor.check_page()
+
+    with journey.step("下达督办单"):
+        row.get_by_role("link", name="下达督办单").click()
+        expect(page.get_by_role("heading", name="下达督办单")).to_be_visible()
+        expect(page.get_by_label("督办要求")).not_to_be_empty()
+        supervisor.check_page()
+        page.get_by_role("button", name="下达").click()
+        supervisor.message("已下达督办单")
+        supervisor.check_page()
+
+    with journey.step("打印督办单"):
+        expect(page.get_by_role("button", name="打印")).to_be_visible()
+        page.emulate_media(media="print")  # the screenshot shows the page as printed
+        expect(page.get_by_role("heading", name="安全隐患督办单")).to_be_visible()
+        expect(page.locator("article.print-form")).to_contain_text(overdue.number)
+        expect(page.locator("article.print-form")).to_contain_text(enterprise_a1.name)
+        expect(page.get_by_role("button", name="打印")).to_be_hidden()
+        expect(page.locator("nav.navbar")).to_be_hidden()
+    supervisor.close()
+
+    # --- the county office ---------------------------------------------------------------
+    county = Browser(browser, live_server, viewport, journey)
+    page = county.page
+    with journey.step("县级用户登录"):
+        county.login(personas.county)
+        county.check_page()
+
+    found_this_year = 2 + (overdue.found_on.year == today.year)
+    with journey.step("统计概览"):
+        county.goto("reports:dashboard")
+        township_row = page.locator("#table-townships").get_by_role("row").filter(has_text="甲镇")
+        expect(township_row.get_by_role("cell").nth(0)).to_have_text(str(found_this_year))
+        expect(township_row.get_by_role("cell").nth(1)).to_have_text("1")
+        expect(page.locator("[data-figure=overdue]")).to_have_text("1")
+        county.check_page()
+
+    with journey.step("统计报表"):
+        page.get_by_role("link", name="统计报表").click()
+        page.get_by_label("发现日期从").fill(overdue.found_on.isoformat())
+        page.get_by_role("button", name="统计").click()
+        expect(page.get_by_text(f"{overdue.found_on:%Y}")).not_to_have_count(0)
+        county.check_page()
+
+    with journey.step("下载县级汇总表"):
+        with page.expect_download() as download_info:
+            page.get_by_role("link", name="下载县级汇总表（Excel）").click()
+        download = download_info.value
+        assert download.suggested_filename.endswith(".xlsx")
+        path = tmp_path / "summary.xlsx"
+        download.save_as(path)
+        county.check_page()
+
+    with journey.step("读取汇总表中的新数字"):
+        book = openpyxl.load_workbook(path, read_only=True)
+        rows = [list(r) for r in book.active.iter_rows(values_only=True)]
+        header = next(r for r in rows if r and r[0] == "乡镇")
+        town_a = dict(zip(header, next(r for r in rows if r and r[0] == "甲镇"), strict=True))
+        town_b = dict(zip(header, next(r for r in rows if r and r[0] == "乙镇"), strict=True))
+        assert town_a["检查组数"] == 1
+        assert town_a["出动检查人次"] == 1
+        assert town_a["检查企业数"] == 1
+        assert town_a["一般隐患排查数"] == 3
+        assert town_a["一般隐患已整改数"] == 1
+        assert town_a["逾期未整改数"] == 1
+        assert town_a["重大隐患排查数"] == 0
+        assert town_a["执法文书"] == 1  # the supervision order just issued
+        assert town_b["一般隐患排查数"] == 0
+
+    fixed.refresh_from_db()
+    open_one.refresh_from_db()
+    overdue.refresh_from_db()
+    assert (fixed.status, open_one.status, overdue.status) == ("closed", "deadline", "deadline")
+    assert fixed.closed_by == personas.supervisor
+    assert overdue.orders.count() == 1
+    county.close()
