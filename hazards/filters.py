@@ -247,13 +247,14 @@ class HazardFilter(django_filters.FilterSet):
         if not self.form.is_valid():
             return {key: 0 for key, _label in TABS}
         base = self.filter_queryset(self.queryset.all(), skip_status=True).order_by()
-        as_of = self.as_of_date
-        # Aliases must not shadow field names ("deadline"), hence the "n_" prefix.
-        aggregates = {"n_": Count("pk", filter=~Q(status=Status.VOID))}
-        for key in ("found", "deadline", "fixed", "closed", "void"):
-            aggregates[f"n_{key}"] = Count("pk", filter=Q(status=key))
-        aggregates["n_overdue"] = Count("pk", filter=q_overdue(as_of))
-        counts = {key[2:]: n for key, n in base.aggregate(**aggregates).items()}
+        # One grouped count per state, then one count of the overdue: measured at 1M hazards
+        # (docs/benchmarks.md), seven filtered COUNTs over a township cost 213 ms on SQLite
+        # and 400 ms on PostgreSQL; this shape costs about 10 ms.
+        counts = {f"{key}": 0 for key in ("found", "deadline", "fixed", "closed", "void")}
+        for row in base.values("status").annotate(n=Count("*")).order_by():
+            counts[row["status"]] = row["n"]
+        counts[""] = sum(n for key, n in counts.items() if key != Status.VOID)
+        counts["overdue"] = base.filter(q_overdue(self.as_of_date)).count()
         return counts
 
 

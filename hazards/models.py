@@ -75,6 +75,10 @@ def q_closed(as_of):
 def q_overdue(as_of):
     """逾期: in DEADLINE past the deadline on the as-of date (never stored)."""
     still_open = Q(status=Status.DEADLINE, deadline__lt=as_of)
+    if as_of >= timezone.localdate():
+        # Nothing is fixed in the future (the workflow and the import refuse it), so for
+        # today or later the plain condition is exact — and it can use an index.
+        return still_open
     fixed_later = Q(
         status__in=[Status.FIXED, Status.CLOSED], deadline__lt=as_of, fixed_on__gt=as_of
     )
@@ -275,21 +279,25 @@ class Hazard(models.Model):
             ),
         ]
         indexes = [
-            # Reports: everything a county summary reads, keyed by the period column.
+            # Reports: everything a county summary reads. Township first: every scoped query
+            # filters township_id IN (...), and SQLite (no statistics) otherwise picks the
+            # plain township index and reads the table (8.0 s → 0.8 s at 1M hazards).
             models.Index(
                 fields=[
-                    "found_on",
                     "township",
-                    "cell",
+                    "found_on",
                     "level",
                     "status",
                     "deadline",
                     "original_deadline",
                     "fixed_on",
                     "closed_on",
+                    "cell",
                 ],
                 name="hazard_report_cover",
             ),
+            # The ledger's state tabs and the overdue figures of a township.
+            models.Index(fields=["township", "status", "deadline", "fixed_on"], name="hazard_tabs"),
             # The ledger: a township's hazards in a state, newest first.
             models.Index(
                 fields=["township", "status", "-found_on", "-id"], name="hazard_list_township"

@@ -35,8 +35,8 @@ def dashboard(request):
     _require_reports(user)
     today = timezone.localdate()
     year_start = today.replace(month=1, day=1)
-    figures = queries.key_figures(user, year_start, today, today)
     by_township = queries.report_table(user, year_start, today, today, queries.GROUP_TOWNSHIP)
+    figures = by_township.total  # the same definitions, already counted
     trend = queries.report_table(user, _twelve_months_ago(today), today, today, queries.GROUP_MONTH)
     chart_data = {
         "townships": [row.as_chart() for row in by_township.rows],
