@@ -212,6 +212,8 @@ TASKS = {
 JOB_THRESHOLD_ROWS = env.int("JOB_THRESHOLD_ROWS", default=2000)
 JOB_RETENTION_DAYS = env.int("JOB_RETENTION_DAYS", default=7)
 JOB_PROGRESS_EVERY = env.int("JOB_PROGRESS_EVERY", default=500)
+# Upload pages import files up to this size at once; larger ones run in the worker.
+IMPORT_INLINE_MAX_BYTES = env.int("IMPORT_INLINE_MAX_BYTES", default=256 * 1024)
 
 # django-filter: an unset choice filter reads "全部" rather than "---------".
 FILTERS_EMPTY_CHOICE_LABEL = _("全部")

@@ -14,6 +14,7 @@ from enterprises.forms import EnterpriseForm, ImportForm
 from enterprises.imports import HEADERS, import_enterprises
 from enterprises.models import EnterpriseStatus
 from grid import scoping
+from jobs import services as jobs
 
 PAGE_SIZE = 50
 
@@ -127,9 +128,14 @@ def enterprise_import(request):
     result = None
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        result = import_enterprises(
-            form.cleaned_data["file"], by=request.user, dry_run=form.cleaned_data["dry_run"]
-        )
+        upload, dry_run = form.cleaned_data["file"], form.cleaned_data["dry_run"]
+        if jobs.import_in_background(upload):
+            job = jobs.start(
+                request.user, "import_enterprises", {"dry_run": "1" if dry_run else "0"}, upload
+            )
+            messages.info(request, _("文件较大，已转入后台处理。完成后在此页查看结果。"))
+            return redirect("jobs:detail", pk=job.pk)
+        result = import_enterprises(upload, by=request.user, dry_run=dry_run)
         if result.ok and not result.dry_run:
             messages.success(
                 request,

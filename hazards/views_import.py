@@ -5,11 +5,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from grid import scoping
 from hazards import imports
+from jobs import services as jobs
 
 
 class HazardImportForm(forms.Form):
@@ -55,9 +56,14 @@ def import_hazards(request):
     form = HazardImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        result = imports.import_hazards(
-            form.cleaned_data["file"], by=request.user, dry_run=form.cleaned_data["dry_run"]
-        )
+        upload, dry_run = form.cleaned_data["file"], form.cleaned_data["dry_run"]
+        if jobs.import_in_background(upload):
+            job = jobs.start(
+                request.user, "import_hazards", {"dry_run": "1" if dry_run else "0"}, upload
+            )
+            messages.info(request, _("文件较大，已转入后台处理。完成后在此页查看结果。"))
+            return redirect("jobs:detail", pk=job.pk)
+        result = imports.import_hazards(upload, by=request.user, dry_run=dry_run)
         if result.ok and not result.dry_run:
             messages.success(
                 request,

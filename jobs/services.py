@@ -188,24 +188,42 @@ def import_outcome(result):
         "updated": int(get("updated", 0) or 0),
         "unchanged": int(get("unchanged", 0) or 0),
         "errors": [_error_triple(e) for e in (get("errors", []) or [])],
+        "dry_run": bool(get("dry_run", False)),
     }
+
+
+def _dry_run(job):
+    return (job.params.get("dry_run") or ["0"])[0] in ("1", "true", "on")
 
 
 def enterprise_import_runner(job, out, progress):
     from enterprises.imports import import_enterprises
 
     path = default_storage.path(job.upload.name)
-    return import_outcome(import_enterprises(path, by=job.user, dry_run=False, progress=progress))
+    return import_outcome(
+        import_enterprises(path, by=job.user, dry_run=_dry_run(job), progress=progress)
+    )
 
 
 def hazard_import_runner(job, out, progress):
     from hazards.imports import import_hazards
 
     path = default_storage.path(job.upload.name)
-    return import_outcome(import_hazards(path, by=job.user, dry_run=False, progress=progress))
+    return import_outcome(
+        import_hazards(path, by=job.user, dry_run=_dry_run(job), progress=progress)
+    )
 
 
 # --- Policy ---------------------------------------------------------------------------------
+
+
+def import_in_background(upload):
+    """An upload page imports a small file at once and hands a large one to the worker.
+
+    Size stands in for rows: counting a workbook's rows costs as much as checking them.
+    ``settings.IMPORT_INLINE_MAX_BYTES`` (256 KB) is about 2,000 rows of a ledger.
+    """
+    return (getattr(upload, "size", 0) or 0) > settings.IMPORT_INLINE_MAX_BYTES
 
 
 def should_run_in_background(kind, count):

@@ -44,7 +44,7 @@ def test_a_login_without_the_csrf_token_is_refused(personas):
     response = client.post(reverse("login"), {"username": "inspector_a1", "password": "pass-12345"})
 
     assert response.status_code == 403
-    assert "CSRF验证失败" in response.content.decode()
+    assert "页面已过期" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 
@@ -80,7 +80,7 @@ def test_a_workflow_action_without_the_csrf_token_is_refused_and_changes_nothing
     response = client.post(url, _deadline_form(hazard))
 
     assert response.status_code == 403
-    assert "CSRF验证失败" in response.content.decode()
+    assert "页面已过期" in response.content.decode()
     hazard.refresh_from_db()
     assert hazard.status == "found"
     assert HazardEvent.objects.filter(hazard=hazard).count() == 1

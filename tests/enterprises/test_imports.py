@@ -290,3 +290,41 @@ def test_an_importer_who_may_not_see_an_enterprise_cannot_overwrite_it(
         xlsx(row("乙镇新企业", 所属网格="乙镇/第一工作区/南村")), by=personas.supervisor
     )
     assert [(r, c) for r, c, _m in outside.errors] == [(2, "所属网格")]
+
+
+def test_a_large_upload_runs_as_a_background_job_and_shows_its_result(
+    client, personas, grid, settings, django_capture_on_commit_callbacks
+):
+    from jobs.models import Job
+
+    settings.IMPORT_INLINE_MAX_BYTES = 1  # every file counts as large
+    login(client, personas.admin)
+    data = workbook_bytes(HEADERS, [row(), row(name="示范县甲镇兴旺机械厂")])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("enterprises:import"), {"file": upload(data)})
+    job = Job.objects.get(user=personas.admin, kind="import_enterprises")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("jobs:detail", args=[job.pk])
+    job.refresh_from_db()
+    assert job.state == Job.State.DONE
+    assert job.result["created"] == 2
+    assert Enterprise.objects.count() == 2
+    page = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert "新增 2 条" in page
+
+
+def test_a_large_dry_run_in_the_background_writes_nothing(
+    client, personas, grid, settings, django_capture_on_commit_callbacks
+):
+    from jobs.models import Job
+
+    settings.IMPORT_INLINE_MAX_BYTES = 1
+    login(client, personas.admin)
+    data = workbook_bytes(HEADERS, [row()])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("enterprises:import"), {"file": upload(data), "dry_run": "on"})
+    job = Job.objects.get(user=personas.admin, kind="import_enterprises")
+    assert job.result["dry_run"] is True
+    assert Enterprise.objects.count() == 0
+    page = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert "未写入任何数据" in page

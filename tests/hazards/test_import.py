@@ -584,3 +584,21 @@ def test_50000_rows_import_in_one_go(request, personas, grid, tmp_path):
     assert HazardEvent.objects.count() == 50_000
     print(f"\n50,000 rows: {elapsed:.1f} s, peak traced memory {peak / 2**20:.1f} MiB")
     assert peak < 400 * 2**20
+
+
+def test_a_large_ledger_upload_is_handed_to_the_worker_and_its_errors_shown(
+    client, personas, enterprise_a1, settings, django_capture_on_commit_callbacks
+):
+    from jobs.models import Job
+
+    settings.IMPORT_INLINE_MAX_BYTES = 1  # every file counts as large
+    login(client, personas.admin)
+    rows = [row(enterprise_a1), row(enterprise_a1, 隐患等级="?")]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("hazards:import"), {"file": upload(xlsx(rows))})
+    job = Job.objects.get(user=personas.admin, kind="import_hazards")
+    assert response["Location"] == reverse("jobs:detail", args=[job.pk])
+    job.refresh_from_db()
+    assert job.state == Job.State.FAILED
+    assert [(r, c) for r, c, _m in job.import_errors] == [(3, "隐患等级")]
+    assert not Hazard.objects.exists()
