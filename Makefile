@@ -7,7 +7,7 @@ PORT ?= 8000
 WORKERS ?= 2
 TIMEOUT ?= 60
 
-.PHONY: run test venv dev migrate demo static serve lint format bench reliability clean
+.PHONY: run test venv dev migrate demo static lint format bench reliability clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

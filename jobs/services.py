@@ -21,8 +21,10 @@ declared dead, the runner is stopped (``JobAbandoned``) instead of finishing uns
 Policy, in one place (``should_run_in_background``): an export with more than
 ``JOB_THRESHOLD_ROWS`` rows, or whose size is unknown, runs in the background; smaller
 ones are written inside the request (2,000 rows × 20 columns ≈ 0.5 s with openpyxl).
-Imports always run in the background: counting an upload's rows costs as much as
-validating them.
+Imports: an upload page imports a file up to ``IMPORT_INLINE_MAX_BYTES`` (256 KB, about
+2,000 rows) at once and hands a larger one to the worker (``import_in_background``): size
+stands in for rows, since counting an upload's rows costs as much as validating them.
+Imports started here (``jobs:start``) always run in the background.
 """
 
 import datetime
@@ -231,7 +233,8 @@ def should_run_in_background(kind, count):
 
     Exports: more than ``settings.JOB_THRESHOLD_ROWS`` rows, or an unknown count. At
     about 13 µs per cell, 2,000 rows of 20 columns take half a second; 100,000 take
-    half a minute — gunicorn's timeout. Imports: always (see the module docstring).
+    half a minute — gunicorn's timeout. Imports started as jobs: always (upload pages decide
+by size first, see ``import_in_background``).
     """
     if kind.startswith("import_"):
         return True

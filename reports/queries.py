@@ -25,6 +25,7 @@ from django.db.models import CharField, Count, F, Q, Subquery, Sum
 from django.db.models.functions import Cast, Substr
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from enterprises.models import Industry
 from grid import scoping
@@ -46,10 +47,10 @@ GROUP_INDUSTRY = "industry"
 GROUP_MONTH = "month"
 GROUPS = (GROUP_TOWNSHIP, GROUP_CELL, GROUP_INDUSTRY, GROUP_MONTH)
 GROUP_LABELS = {
-    GROUP_TOWNSHIP: "乡镇",
-    GROUP_CELL: "网格",
-    GROUP_INDUSTRY: "行业",
-    GROUP_MONTH: "月份",
+    GROUP_TOWNSHIP: gettext_lazy("乡镇"),
+    GROUP_CELL: gettext_lazy("网格"),
+    GROUP_INDUSTRY: gettext_lazy("行业"),
+    GROUP_MONTH: gettext_lazy("月份"),
 }
 
 DASH = "—"
@@ -449,7 +450,7 @@ class Table:
 
     @property
     def group_label(self):
-        return _(GROUP_LABELS[self.group_by])
+        return str(GROUP_LABELS[self.group_by])
 
 
 def _url(name):

@@ -689,3 +689,17 @@ def test_the_hazard_ledger_import_never_fails_and_explains_every_refusal(
         created = Hazard.objects.count() - before[0]
         assert created == result.created
         assert HazardEvent.objects.count() - before[1] == created  # one import event each
+
+
+def test_behind_one_trusted_proxy_the_lockout_counts_the_address_the_proxy_saw(settings):
+    """nginx appends the real address; what the client wrote before it is not trusted."""
+    from axes.helpers import get_client_ip_address
+    from django.test import RequestFactory
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    spoofed = RequestFactory().get(
+        "/login/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 10.1.2.3"
+    )
+    assert get_client_ip_address(spoofed) == "10.1.2.3"
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert get_client_ip_address(spoofed) == "127.0.0.1"
