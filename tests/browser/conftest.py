@@ -72,3 +72,12 @@ class Journey:
 @pytest.fixture
 def journey_factory():
     return Journey
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Run the journeys last. pytest-django puts tests with a live server after the others,
+    but pytest then regroups tests by the session-wide ``browser_name`` parameter and can
+    pull them forward; their database flush would then remove the data that migrations
+    seed (checklist templates) from under every test that follows."""
+    items.sort(key=lambda item: "live_server" in getattr(item, "fixturenames", ()))

@@ -12,6 +12,7 @@ script errors and requests to any host but the live server.
 
 import io
 import re
+from contextlib import contextmanager
 from datetime import timedelta
 
 import openpyxl
@@ -59,6 +60,11 @@ _WIDE_ELEMENTS = """() => {
   }
   return out;
 }"""
+
+_COUNT_SWAPS = """
+window.__htmxSettled = 0;
+document.addEventListener('htmx:afterSettle', () => { window.__htmxSettled += 1; });
+"""
 
 _DUPLICATE_IDS = """() => {
   const seen = {}, dup = new Set();
@@ -109,6 +115,7 @@ class Browser:
         )
         self.context.set_default_timeout(TIMEOUT_MS)
         expect.set_options(timeout=TIMEOUT_MS)
+        self.context.add_init_script(_COUNT_SWAPS)
         self.context.route(re.compile(r"^(?!" + re.escape(self.base) + ").*"), self._refuse)
         self.page = self.context.new_page()
         self.page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
@@ -121,6 +128,14 @@ class Browser:
     def _refuse(self, route):
         self.foreign.append(route.request.url)
         route.abort()
+
+    @contextmanager
+    def htmx_swap(self):
+        """Wait until htmx has swapped in the answer to what the block does: the element
+        acted on is replaced, so the next action must find the new one."""
+        before = self.page.evaluate("() => window.__htmxSettled")
+        yield
+        self.page.wait_for_function(f"() => window.__htmxSettled > {before}")
 
     def goto(self, name, *args, query=""):
         self.page.goto(reverse(name, args=args) + query)
@@ -207,15 +222,15 @@ def test_a_failed_item_goes_from_the_inspection_to_the_county_summary(
         for position, ((_cat, _text, result), item) in enumerate(zip(ITEMS, items, strict=True)):
             row = page.locator(f"#item-{item.pk}")
             row.scroll_into_view_if_needed()
-            with page.expect_response(lambda r, pk=item.pk: f"/items/{pk}/" in r.url):
+            with inspector.htmx_swap():
                 row.get_by_text(RESULT_LABELS[result], exact=True).click()
             expect(row.get_by_role("radio", name=RESULT_LABELS[result])).to_be_checked()
             if result == "fail":
-                with page.expect_response(lambda r, pk=item.pk: f"/items/{pk}/" in r.url):
+                with inspector.htmx_swap():
                     row.get_by_label("说明", exact=True).fill(FAIL_NOTES[position])
                     row.get_by_label("说明", exact=True).press("Tab")
                 expect(row.get_by_label("说明", exact=True)).to_have_value(FAIL_NOTES[position])
-                with page.expect_response(lambda r, pk=item.pk: f"/items/{pk}/" in r.url):
+                with inspector.htmx_swap():
                     row.get_by_label("现场照片").set_input_files(str(before_photo))
                 expect(row.get_by_role("img", name="现场照片")).to_be_visible()
                 expect(row.get_by_role("link", name="登记为隐患")).to_be_visible()
