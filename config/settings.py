@@ -212,6 +212,16 @@ TASKS = {
         "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
     }
 }
+# The dashboard's tables are kept per scope for this many seconds (0: never cached); a new
+# hazard, transition, inspection, enforcement action or order refreshes them at once.
+# Local memory: each worker keeps its own copy, nothing to install or to invalidate.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "hazardtrack",
+    }
+}
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300)
 # Exports and imports larger than this many rows run in the background worker.
 JOB_THRESHOLD_ROWS = env.int("JOB_THRESHOLD_ROWS", default=2000)
 JOB_RETENTION_DAYS = env.int("JOB_RETENTION_DAYS", default=7)

@@ -1,4 +1,3 @@
-import datetime
 import tempfile
 
 from django.contrib import messages
@@ -21,38 +20,33 @@ def _require_reports(user):
         raise PermissionDenied
 
 
-def _twelve_months_ago(today):
-    year, month = today.year, today.month - 11
-    if month < 1:
-        year, month = year - 1, month + 12
-    return datetime.date(year, month, 1)
-
-
 @login_required
 def dashboard(request):
-    """Key figures, rate by township, the monthly trend and the longest-overdue hazards."""
+    """Key figures, rate by township, the monthly trend and the longest-overdue hazards.
+
+    The tables come from ``queries.dashboard``, cached per scope for a few minutes; the
+    page says when they were counted.
+    """
     user = request.user
     _require_reports(user)
     today = timezone.localdate()
-    year_start = today.replace(month=1, day=1)
-    by_township = queries.report_table(user, year_start, today, today, queries.GROUP_TOWNSHIP)
-    figures = by_township.total  # the same definitions, already counted
-    trend = queries.report_table(user, _twelve_months_ago(today), today, today, queries.GROUP_MONTH)
+    data = queries.dashboard(user, today)
     chart_data = {
-        "townships": [row.as_chart() for row in by_township.rows],
-        "trend": [row.as_chart() for row in trend.rows],
+        "townships": [row.as_chart() for row in data.by_township.rows],
+        "trend": [row.as_chart() for row in data.trend.rows],
     }
     return render(
         request,
         "reports/dashboard.html",
         {
-            "figures": figures,
-            "by_township": by_township,
-            "trend": trend,
-            "overdue": queries.longest_overdue(user, today),
+            "figures": data.figures,
+            "by_township": data.by_township,
+            "trend": data.trend,
+            "overdue": data.overdue,
+            "computed_at": data.computed_at,
             "chart_data": chart_data,
             "today": today,
-            "year_start": year_start,
+            "year_start": today.replace(month=1, day=1),
         },
     )
 

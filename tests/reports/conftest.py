@@ -180,3 +180,14 @@ def seed004(grid, personas, enterprise_a1, enterprise_a2, enterprise_b):
     overdue = Hazard.objects.filter(status=Status.DEADLINE, deadline=D(2026, 5, 1)).first()
     order(overdue, by, issued_on=D(2026, 5, 3))
     return SimpleNamespace(by=by)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The dashboard caches its tables per scope and day: start every test without them
+    (ids repeat between tests, so a stale entry could otherwise match)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -88,6 +88,76 @@ def test_the_dashboard_query_count_does_not_grow(
         client.get(reverse("reports:dashboard"))
 
 
+def test_a_second_view_of_the_dashboard_reads_the_figures_kept_in_the_cache(
+    client, seed004, personas, today
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(client, personas.supervisor)
+    with CaptureQueriesContext(connection) as first:
+        response = client.get(reverse("reports:dashboard"))
+    # Counted at 10:00 UTC, 18:00 in Asia/Shanghai; the page says so.
+    assert "统计截至 18:00" in response.content.decode()
+    with CaptureQueriesContext(connection) as second:
+        again = client.get(reverse("reports:dashboard"))
+    assert len(second.captured_queries) < len(first.captured_queries) - 5
+    figures = again.context["figures"]
+    assert (figures.found, figures.rectified, figures.overdue) == (1183, 1111, 40)
+    assert len(again.context["overdue"]) == 10
+    # Another township's supervisor has another scope: never the cached tables of A.
+    client.logout()
+    login(client, personas.other_supervisor)
+    assert client.get(reverse("reports:dashboard")).context["figures"].found == 2
+
+
+def test_a_hazard_transition_shows_on_the_dashboard_at_once(client, seed004, grid, personas, today):
+    from hazards import workflow
+    from hazards.models import Hazard
+
+    login(client, personas.supervisor)
+    assert client.get(reverse("reports:dashboard")).context["figures"].found == 1183
+    hazard = Hazard.objects.get(status=Status.FOUND, township=grid.town_a)
+    workflow.void(hazard, by=personas.supervisor, reason="误报")
+    assert client.get(reverse("reports:dashboard")).context["figures"].found == 1182
+
+
+def test_an_edit_without_a_new_record_shows_once_the_cache_time_is_over(
+    client, seed004, personas, today, time_machine, settings
+):
+    import datetime as dt
+
+    from hazards.models import Hazard
+
+    settings.DASHBOARD_CACHE_SECONDS = 300
+    login(client, personas.supervisor)
+    assert client.get(reverse("reports:dashboard")).context["figures"].overdue == 40
+    overdue = Hazard.objects.filter(status=Status.DEADLINE, deadline=D(2026, 5, 1))
+    overdue.filter(pk__in=list(overdue.values_list("pk", flat=True)[:5])).update(
+        deadline=D(2026, 8, 1), original_deadline=D(2026, 8, 1)
+    )
+    assert client.get(reverse("reports:dashboard")).context["figures"].overdue == 40
+    time_machine.shift(dt.timedelta(seconds=301))
+    response = client.get(reverse("reports:dashboard"))
+    assert response.context["figures"].overdue == 35
+    assert "统计截至 18:05" in response.content.decode()
+
+
+def test_the_dashboard_can_be_counted_afresh_for_every_view(
+    client, seed004, personas, today, settings
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    login(client, personas.supervisor)
+    with CaptureQueriesContext(connection) as first:
+        client.get(reverse("reports:dashboard"))
+    with CaptureQueriesContext(connection) as second:
+        client.get(reverse("reports:dashboard"))
+    assert len(second.captured_queries) == len(first.captured_queries)
+
+
 def test_the_report_prints_its_basis_and_the_table_with_links(client, seed004, personas):
     login(client, personas.county)
     response = client.get(reverse("reports:report"), REPORT_PARAMS)
