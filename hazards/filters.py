@@ -168,6 +168,7 @@ class HazardFilter(django_filters.FilterSet):
                     grid_assignments__cell__in=scoping.cells_for(self.user).values("pk")
                 )
                 .distinct()
+                .only("id", "username", "first_name", "last_name")  # DISTINCT on 4 columns
                 .order_by("username")
             )
         bootstrap(self.form)
@@ -247,15 +248,30 @@ class HazardFilter(django_filters.FilterSet):
         if not self.form.is_valid():
             return {key: 0 for key, _label in TABS}
         base = self.filter_queryset(self.queryset.all(), skip_status=True).order_by()
-        # One grouped count per state, then one count of the overdue: measured at 1M hazards
-        # (docs/benchmarks.md), seven filtered COUNTs over a township cost 213 ms on SQLite
-        # and 400 ms on PostgreSQL; this shape costs about 10 ms.
-        counts = {f"{key}": 0 for key in ("found", "deadline", "fixed", "closed", "void")}
-        for row in base.values("status").annotate(n=Count("*")).order_by():
+        # Grouped by state, the overdue counted within each group: one index-only scan of
+        # (township, status, deadline, fixed_on) at 1M hazards (docs/benchmarks.md), where
+        # seven filtered COUNTs over a township cost 213 ms on SQLite and 400 ms on PostgreSQL.
+        counts = {key: 0 for key in ("found", "deadline", "fixed", "closed", "void")}
+        counts["overdue"] = 0
+        rows = base.values("status").annotate(
+            n=Count("*"), late=Count("status", filter=q_overdue(self.as_of_date))
+        )
+        for row in rows.order_by():
             counts[row["status"]] = row["n"]
-        counts[""] = sum(n for key, n in counts.items() if key != Status.VOID)
-        counts["overdue"] = base.filter(q_overdue(self.as_of_date)).count()
+            counts["overdue"] += row["late"]
+        counts[""] = sum(counts[key] for key in Status.values if key != Status.VOID)
         return counts
+
+    def count_from_tabs(self, counts):
+        """The number of rows of ``qs`` when the tabs already counted it, else None.
+
+        The status filter of a tab is exactly that tab's condition (no status: every state
+        but VOID, like the 全部 tab), so the paginator needs no COUNT of its own.
+        """
+        if not self.form.is_valid():
+            return 0
+        status = self.form.cleaned_data.get("status") or ""
+        return counts.get(status) if status in dict(TABS) else None
 
 
 def status_q(value, as_of):

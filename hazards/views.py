@@ -46,12 +46,22 @@ def _url_or_none(name, *args):
 # --- 隐患台账 --------------------------------------------------------------------------------
 
 
+class CountedPaginator(Paginator):
+    """A paginator told its row count when the state tabs have counted it already (one
+    COUNT less per page: on PostgreSQL the COUNT, not the page, is the cost)."""
+
+    def __init__(self, object_list, per_page, *, count=None):
+        super().__init__(object_list, per_page)
+        if count is not None:
+            self.__dict__["count"] = count  # Paginator.count is a cached_property
+
+
 @login_required
 def hazard_list(request):
     result = selectors.hazard_list(request.user, request.GET)
-    paginator = Paginator(result.qs, PAGE_SIZE)
-    page_obj = paginator.get_page(request.GET.get("page"))
     counts = result.tab_counts()
+    paginator = CountedPaginator(result.qs, PAGE_SIZE, count=result.count_from_tabs(counts))
+    page_obj = paginator.get_page(request.GET.get("page"))
     current = request.GET.get("status", "")
     tabs = [
         {"key": key, "label": label, "count": counts.get(key, 0), "active": key == current}

@@ -134,3 +134,22 @@ def test_sort_headers_link_to_the_other_direction(client, personas, enterprise_a
     body = response.content.decode()
     assert "sort=-number" in body
     assert "level=general" in body
+
+
+@pytest.mark.parametrize(
+    "status", ["", "found", "deadline", "overdue", "fixed", "closed", "void", "open", "on_time"]
+)
+def test_the_total_above_the_table_is_the_number_of_rows_listed(
+    client, personas, enterprise_a1, status
+):
+    p = personas
+    make_hazard(enterprise_a1, p.inspector, "found")
+    make_hazard(enterprise_a1, p.inspector, "deadline", at=timezone.now() - timedelta(days=20))
+    make_hazard(enterprise_a1, p.inspector, "deadline")
+    make_hazard(enterprise_a1, p.inspector, "fixed")
+    make_hazard(enterprise_a1, p.inspector, "void")
+    response = login(client, p.supervisor).get(URL, {"status": status})
+    page = response.context["page_obj"]
+    assert page.paginator.count == len(page.object_list)
+    assert page.paginator.count == response.context["filter"].qs.count()
+    assert f"共 {page.paginator.count} 条" in response.content.decode()
