@@ -4,8 +4,9 @@ The baseline is the SQL a person would write for the same table (the definitions
 DESIGN.md, the county user's scope as a township list): one grouped query over hazards,
 two over inspections (sums, then distinct enterprises grouped by township and enterprise
 first), one over enforcement actions, one over supervision orders, and the township names.
-Both are timed on the same connection, medians of ``--runs`` after one warm-up each, and
-their figures are compared township by township.
+Both are timed on the same connection, alternately (SQL, ORM, SQL, ORM, …: a burst of
+load from another process then weighs on both), medians of ``--runs`` after one warm-up
+each, and their figures are compared township by township.
 """
 
 import argparse
@@ -110,15 +111,19 @@ def hand_written(cursor, vendor, towns, a, b, as_of):
     return table
 
 
-def timed(fn, runs):
-    fn()  # warm-up: caches, prepared plans, imports
-    times = []
-    result = None
+def timed(fns, runs):
+    """Run each function ``runs`` times, alternating them (a, b, a, b, …) so that a burst
+    of load from the other users of the machine falls on both alike; [(result, times)]."""
+    for fn in fns:
+        fn()  # warm-up: caches, prepared plans, imports
+    results = [None] * len(fns)
+    times = [[] for _ in fns]
     for _ in range(runs):
-        t0 = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - t0)
-    return result, times
+        for i, fn in enumerate(fns):
+            t0 = time.perf_counter()
+            results[i] = fn()
+            times[i].append(time.perf_counter() - t0)
+    return list(zip(results, times, strict=True))
 
 
 def plan(cursor, vendor, sql, params):
@@ -134,7 +139,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", choices=["sqlite", "postgres"], required=True)
     parser.add_argument("--hazards", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--user", default="county1")
     args = parser.parse_args(argv)
     common.setup_django(args.db, args.hazards)
@@ -165,13 +170,11 @@ def main(argv=None):
                 cursor, vendor, towns, a.isoformat(), b.isoformat(), as_of.isoformat()
             )
 
-    sql_table, sql_times = timed(baseline, args.runs)
-    out["sql_ms"] = round(common.median(sql_times) * 1000, 1)
-    out["sql_runs_ms"] = [round(t * 1000, 1) for t in sql_times]
-
     try:
         from reports.queries import county_summary
     except ImportError as exc:
+        ((sql_table, sql_times),) = timed([baseline], args.runs)
+        out["sql_ms"] = round(common.median(sql_times) * 1000, 1)
         out["orm_ms"] = None
         out["note"] = f"reports.queries.county_summary not available yet ({exc})"
         common.emit(out)
@@ -181,7 +184,9 @@ def main(argv=None):
         fresh = User.objects.get(pk=user.pk)  # a new request: nothing cached on the user
         return county_summary(fresh, a, b, as_of)
 
-    table, orm_times = timed(orm, args.runs)
+    (sql_table, sql_times), (table, orm_times) = timed([baseline, orm], args.runs)
+    out["sql_ms"] = round(common.median(sql_times) * 1000, 1)
+    out["sql_runs_ms"] = [round(t * 1000, 1) for t in sql_times]
     out["orm_ms"] = round(common.median(orm_times) * 1000, 1)
     out["orm_runs_ms"] = [round(t * 1000, 1) for t in orm_times]
     out["ratio"] = round(out["orm_ms"] / out["sql_ms"], 2)
@@ -204,6 +209,24 @@ def main(argv=None):
     out["mismatches"] = mismatches[:20]
     out["townships"] = len(table.rows)
     out["found_total"] = table.total.found
+
+    # The dashboard's tables (this year by township, 12 months, the longest overdue) for the
+    # same user: counted afresh, and as a second view finds them in the cache.
+    try:
+        from django.core.cache import cache
+        from django.test.utils import override_settings
+
+        from reports.queries import dashboard
+    except ImportError:
+        dashboard = None
+    if dashboard is not None:
+        with override_settings(DASHBOARD_CACHE_SECONDS=0):
+            ((_, cold),) = timed([lambda: dashboard(User.objects.get(pk=user.pk), as_of)], 3)
+        cache.clear()
+        dashboard(User.objects.get(pk=user.pk), as_of)
+        ((_, warm),) = timed([lambda: dashboard(User.objects.get(pk=user.pk), as_of)], 9)
+        out["dashboard_cold_ms"] = round(common.median(cold) * 1000, 1)
+        out["dashboard_cached_ms"] = round(common.median(warm) * 1000, 1)
 
     # The plan of the slowest query, for the record.
     slowest = max(ctx.captured_queries, key=lambda q: float(q["time"]))

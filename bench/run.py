@@ -158,6 +158,9 @@ def verdicts(r):
                         "same figures", False))  # fmt: skip
     else:
         out.append(("county summary", rep.get("note") or rep.get("error", "?"), "—", None))
+    if rep.get("dashboard_cold_ms") is not None:
+        out.append(("dashboard tables (in process)", f"{rep['dashboard_cold_ms']:.0f} ms counted, "
+                    f"{rep['dashboard_cached_ms']:.1f} ms cached", "—", None))  # fmt: skip
     lst = r.get("list", {})
     if lst.get("view_ms") is not None:
         out.append(("hazard list, 50 rows", f"median {lst['view_ms']:.0f} ms "
@@ -246,7 +249,7 @@ def main(argv=None):
     parser.add_argument("--hazards", type=int, default=100_000)
     parser.add_argument("--reuse", action="store_true", help="keep a bench DB of N hazards")
     parser.add_argument("--only", nargs="*", choices=BENCHES)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--export-rows", type=int, default=100_000)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=30)
