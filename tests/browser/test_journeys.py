@@ -31,8 +31,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "pass-12345"  # what UserFactory sets
 TIMEOUT_MS = 15_000
+expect.set_options(timeout=TIMEOUT_MS)
 
-# The checklist the inspector works through: item position → result (and a note if failed).
+# The checklist the inspector works through: (category, item text, the result to give).
 ITEMS = [
     ("安全管理", "建立全员安全生产责任制", "pass"),
     ("安全管理", "定期组织隐患排查并建立台账", "pass"),
@@ -114,7 +115,6 @@ class Browser:
             base_url=self.base,
         )
         self.context.set_default_timeout(TIMEOUT_MS)
-        expect.set_options(timeout=TIMEOUT_MS)
         self.context.add_init_script(_COUNT_SWAPS)
         self.context.route(re.compile(r"^(?!" + re.escape(self.base) + ").*"), self._refuse)
         self.page = self.context.new_page()
@@ -178,9 +178,23 @@ class Browser:
         self.context.close()
 
 
+@pytest.fixture
+def open_browser(browser, live_server):
+    """A fresh browser for each person of the journey, all closed afterwards."""
+    opened = []
+
+    def open_(viewport, journey):
+        opened.append(Browser(browser, live_server, viewport, journey))
+        return opened[-1]
+
+    yield open_
+    for person in opened:
+        person.close()
+
+
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_a_failed_item_goes_from_the_inspection_to_the_county_summary(
-    browser, live_server, journey_factory, personas, enterprise_a1, tmp_path, viewport
+    open_browser, journey_factory, personas, enterprise_a1, tmp_path, viewport
 ):
     today = timezone.localdate()
     template = _checklist()
@@ -200,7 +214,7 @@ def test_a_failed_item_goes_from_the_inspection_to_the_county_summary(
     journey = journey_factory(None, name)
 
     # --- the inspector, in the field ---------------------------------------------------
-    inspector = Browser(browser, live_server, viewport, journey)
+    inspector = open_browser(viewport, journey)
     page = inspector.page
     with journey.step("网格员登录"):
         inspector.login(personas.inspector)
@@ -292,10 +306,9 @@ def test_a_failed_item_goes_from_the_inspection_to_the_county_summary(
         inspector.message("已上报整改完成")
         expect(page.get_by_role("img", name="整改后")).to_be_visible()
         inspector.check_page()
-    inspector.close()
 
     # --- the township supervisor, at the office --------------------------------------------
-    supervisor = Browser(browser, live_server, viewport, journey)
+    supervisor = open_browser(viewport, journey)
     page = supervisor.page
     with journey.step("乡镇监管登录"):
         supervisor.login(personas.supervisor)
@@ -316,7 +329,7 @@ def test_a_failed_item_goes_from_the_inspection_to_the_county_summary(
     with journey.step("逾期督办看板"):
         supervisor.goto("hazards:overdue")
         row = page.get_by_role("row").filter(has_text=overdue.number)
-        expect(row).to_contain_text("5")
+        expect(row.get_by_role("cell").first).to_have_text("5")  # days overdue
         expect(page.get_by_role("row").filter(has_text=open_one.number)).to_have_count(0)
         supervisor.check_page()
 
@@ -337,29 +350,29 @@ def test_a_failed_item_goes_from_the_inspection_to_the_county_summary(
         expect(page.locator("article.print-form")).to_contain_text(enterprise_a1.name)
         expect(page.get_by_role("button", name="打印")).to_be_hidden()
         expect(page.locator("nav.navbar")).to_be_hidden()
-    supervisor.close()
 
     # --- the county office ---------------------------------------------------------------
-    county = Browser(browser, live_server, viewport, journey)
+    county = open_browser(viewport, journey)
     page = county.page
     with journey.step("县级用户登录"):
         county.login(personas.county)
         county.check_page()
 
-    found_this_year = 2 + (overdue.found_on.year == today.year)
+    older_this_year = int(overdue.found_on.year == today.year)  # the dashboard counts the year
     with journey.step("统计概览"):
         county.goto("reports:dashboard")
         township_row = page.locator("#table-townships").get_by_role("row").filter(has_text="甲镇")
-        expect(township_row.get_by_role("cell").nth(0)).to_have_text(str(found_this_year))
+        expect(township_row.get_by_role("cell").nth(0)).to_have_text(str(2 + older_this_year))
         expect(township_row.get_by_role("cell").nth(1)).to_have_text("1")
-        expect(page.locator("[data-figure=overdue]")).to_have_text("1")
+        expect(page.locator("[data-figure=overdue]")).to_have_text(str(older_this_year))
         county.check_page()
 
     with journey.step("统计报表"):
         page.get_by_role("link", name="统计报表").click()
         page.get_by_label("发现日期从").fill(overdue.found_on.isoformat())
         page.get_by_role("button", name="统计").click()
-        expect(page.get_by_text(f"{overdue.found_on:%Y}")).not_to_have_count(0)
+        basis = f"隐患发现时间 {overdue.found_on:%Y-%m-%d} 至 {today:%Y-%m-%d}"
+        expect(page.locator("p.basis")).to_contain_text(basis)
         county.check_page()
 
     with journey.step("下载县级汇总表"):
@@ -393,4 +406,3 @@ def test_a_failed_item_goes_from_the_inspection_to_the_county_summary(
     assert (fixed.status, open_one.status, overdue.status) == ("closed", "deadline", "deadline")
     assert fixed.closed_by == personas.supervisor
     assert overdue.orders.count() == 1
-    county.close()
