@@ -10,6 +10,11 @@ WORKERS=${WORKERS:-2}
 # Pages answer in milliseconds; long exports and imports run in the worker, so a
 # request that takes a minute is a bug, not a reason to wait longer.
 TIMEOUT=${TIMEOUT:-60}
+# gunicorn 27 opens a control socket at ~/.gunicorn/gunicorn.ctl, shared by every gunicorn
+# of the same user: another instance's reload through it HUPs our workers mid-request
+# (docs/benchmarks.md). One socket per instance, beside its data.
+mkdir -p var
+CONTROL_SOCKET=${CONTROL_SOCKET:-var/gunicorn-$PORT.ctl}
 
 "$PY" manage.py demo_logins || true
 echo
@@ -17,7 +22,7 @@ echo "HazardTrack: http://$HOST:$PORT/  (Ctrl-C 停止)"
 
 "$PY" -m gunicorn config.wsgi:application \
   --bind "$HOST:$PORT" --workers "$WORKERS" --timeout "$TIMEOUT" \
-  --access-logfile - --graceful-timeout 20 &
+  --access-logfile - --graceful-timeout 20 --control-socket "$CONTROL_SOCKET" &
 GUNICORN=$!
 "$PY" manage.py run_worker &
 WORKER=$!
