@@ -4,7 +4,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from core.spreadsheets import workbook_bytes
@@ -17,13 +16,6 @@ from grid import scoping
 from jobs import services as jobs
 
 PAGE_SIZE = 50
-
-
-def _url_or_none(name, query=""):
-    try:
-        return reverse(name) + query
-    except NoReverseMatch:
-        return None  # that area is not installed in this build
 
 
 @login_required
@@ -61,23 +53,15 @@ def enterprise_detail(request, pk):
         pk=pk,
     )
     user = request.user
-    query = f"?enterprise={enterprise.pk}"
-    register_url = None
-    if scoping.allowed(user, "hazard.register") and enterprise.status != EnterpriseStatus.CLOSED:
-        register_url = _url_or_none("hazards:register", query)
-    inspect_url = None
-    if scoping.allowed(user, "inspection.record") and enterprise.status != EnterpriseStatus.CLOSED:
-        inspect_url = _url_or_none("inspections:start", query)
+    is_open = enterprise.status != EnterpriseStatus.CLOSED
     return render(
         request,
         "enterprises/detail.html",
         {
             "enterprise": enterprise,
             "can_edit": scoping.allowed(user, "enterprise.edit"),
-            "register_url": register_url,
-            "inspect_url": inspect_url,
-            "hazards_url": _url_or_none("hazards:list", query),
-            "inspections_url": _url_or_none("inspections:list", query),
+            "can_register": is_open and scoping.allowed(user, "hazard.register"),
+            "can_inspect": is_open and scoping.allowed(user, "inspection.record"),
         },
     )
 

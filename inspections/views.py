@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -454,10 +454,7 @@ def coverage(request):
 
 
 def _daily_export_url(request):
-    try:
-        url = reverse("reports:export_daily")
-    except NoReverseMatch:
-        return None
+    url = reverse("reports:export_daily")
     query = request.GET.urlencode()
     return f"{url}?{query}" if query else url
 

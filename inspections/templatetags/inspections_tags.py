@@ -5,7 +5,6 @@ activity %}{% include "inspections/_enterprise_section.html" %}``.
 """
 
 from django import template
-from django.urls import NoReverseMatch, reverse
 
 from inspections import selectors
 
@@ -19,24 +18,6 @@ def enterprise_activity(context, enterprise):
     if user is None or enterprise is None:
         return None
     return selectors.enterprise_activity(user, enterprise)
-
-
-@register.simple_tag
-def hazard_url(hazard):
-    """The hazard's page when the hazards area provides one, else an empty string."""
-    pk = getattr(hazard, "pk", hazard)
-    try:
-        return reverse("hazards:detail", args=[pk])
-    except NoReverseMatch:
-        return ""
-
-
-@register.simple_tag
-def optional_url(name, *args):
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
 
 
 RESULT_MARKS = {"pass": "✓", "fail": "✗", "na": "—", "pending": ""}
