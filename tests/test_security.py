@@ -30,11 +30,6 @@ ESCAPED_SHORT = "&lt;svg onload=alert(1)&gt;"
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 # --- CSRF -----------------------------------------------------------------------------------
 
 

@@ -37,11 +37,6 @@ def id_patterns(resolver=None, namespace=""):
             yield f"{namespace}{pattern.name}", sorted(ints)
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def township_a(personas, enterprise_a1):
     """One object of every kind, all in township A."""

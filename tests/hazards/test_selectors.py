@@ -10,11 +10,6 @@ from tests.factories import make_hazard
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_hazard_get_is_404_outside_the_scope(personas, enterprise_a1):
     hazard = make_hazard(enterprise_a1, personas.inspector)
     assert selectors.hazard_get(personas.supervisor, hazard.pk) == hazard

@@ -16,11 +16,6 @@ from tests.factories import jpeg_upload, make_hazard
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def today():
     return timezone.localdate()
 

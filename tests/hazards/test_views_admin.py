@@ -12,11 +12,6 @@ from tests.factories import make_hazard
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def root(db):
     return User.objects.create_superuser("root", "root@example.com", "pass-12345")

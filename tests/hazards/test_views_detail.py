@@ -14,11 +14,6 @@ from tests.factories import make_hazard
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def detail(hazard):
     return reverse("hazards:detail", args=[hazard.pk])
 

@@ -10,11 +10,6 @@ pytestmark = pytest.mark.django_db
 SEVERAL = reverse("hazards:notice_enterprise")
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.mark.parametrize(
     "who,status",
     [

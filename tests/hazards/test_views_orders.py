@@ -17,11 +17,6 @@ pytestmark = pytest.mark.django_db
 ORDERS = reverse("hazards:orders")
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def ago(days):
     return timezone.now() - timedelta(days=days)
 

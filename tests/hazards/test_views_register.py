@@ -12,11 +12,6 @@ pytestmark = pytest.mark.django_db
 URL = reverse("hazards:register")
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def form_data(**extra):
     data = {
         "level": "general",

@@ -13,11 +13,6 @@ from tests.factories import make_hazard
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def records(personas, enterprise_a1):
     hazard = make_hazard(enterprise_a1, personas.inspector, "fixed", level="major")

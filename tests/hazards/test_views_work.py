@@ -16,11 +16,6 @@ MY_WORK = reverse("hazards:my_work")
 OVERDUE = reverse("hazards:overdue")
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def ago(days):
     return timezone.now() - timedelta(days=days)
 

@@ -18,12 +18,6 @@ pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """The personas' passwords are hashed with PBKDF2 otherwise: seconds per test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def today():
     return timezone.localdate()
 
@@ -762,3 +756,32 @@ def test_every_refusal_carries_a_chinese_message_and_its_http_status():
     assert workflow.StaleTransition("x").status_code == 409
     assert issubclass(workflow.StaleTransition, workflow.WorkflowError)
     assert str(workflow.label("close_out")) == "销号"
+
+
+def test_the_history_of_a_fix_records_no_extension_fields_when_none_was_pending(
+    personas, enterprise_a1
+):
+    hazard = make_hazard(enterprise_a1, personas.inspector, state="fixed")
+    event = hazard.events.get(action="report_fixed")
+    assert "extension_requested_until" not in event.data
+    assert "extension_reason" not in event.data
+
+
+def test_a_fix_withdraws_a_pending_extension_request_and_says_so(personas, enterprise_a1):
+    hazard = make_hazard(enterprise_a1, personas.inspector, state="deadline")
+    workflow.request_extension(
+        hazard,
+        by=personas.inspector,
+        until=hazard.deadline + datetime.timedelta(days=10),
+        reason="设备到货延迟",
+    )
+    workflow.report_fixed(
+        hazard,
+        by=personas.inspector,
+        fixed_on=timezone.localdate(),
+        note="已更换",
+        after_photos=[processed_photo()],
+    )
+    hazard.refresh_from_db()
+    assert hazard.extension_requested_until is None
+    assert hazard.events.get(action="report_fixed").data["extension_requested_until"] is None

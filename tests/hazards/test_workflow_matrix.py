@@ -20,11 +20,6 @@ DAY = datetime.timedelta(days=1)
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _requested(enterprise, personas):
     hazard = make_hazard(enterprise, personas.inspector, "deadline")
     workflow.request_extension(

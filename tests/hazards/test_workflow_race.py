@@ -17,10 +17,9 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
-def _postgres_only(settings):
+def _postgres_only():
     if connection.vendor != "postgresql":
         pytest.skip("the race needs PostgreSQL (set DATABASE_URL)")
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def _race(callables):

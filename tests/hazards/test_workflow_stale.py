@@ -12,11 +12,6 @@ from tests.hazards.test_workflow_matrix import SCENARIOS, _call
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 # action → (scenario, first actor, second actor)
 CASES = {
     "set_deadline": ("found", "inspector", "inspector2"),

@@ -28,11 +28,6 @@ REFUSALS = (workflow.WorkflowError, Http404, PermissionDenied)
 ACTORS = [*ROLES, "inspector2", "supervisor2"]
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _state(hazard):
     return (
         Hazard.objects.filter(pk=hazard.pk).values().get(),

@@ -11,12 +11,6 @@ from inspections.models import ChecklistCategory, ChecklistItem, ChecklistTempla
 from tests.factories import today
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Eight personas per test: PBKDF2 would dominate the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def checklist(db):
     """测试检查表: 2 categories, 4 items; item 2.2 is a major-hazard item."""
