@@ -539,6 +539,14 @@ def decline_extension(hazard, *, by, note, at=None):
     )
 
 
+def _drop_pending_request(hazard):
+    """The changes that withdraw a pending extension request — none when there is none,
+    so the history records only what really changed."""
+    if hazard.extension_requested_until is None:
+        return {}
+    return {"extension_requested_until": None, "extension_reason": ""}
+
+
 def extend_deadline(hazard, *, by, until, reason, at=None):
     """延期 decided by a supervisor directly, with a reason; the original deadline stays."""
     check(hazard, "extend_deadline", by)
@@ -551,7 +559,7 @@ def extend_deadline(hazard, *, by, until, reason, at=None):
         note=reason,
         at=at,
         pin={"deadline": hazard.deadline},
-        changes={"deadline": until, "extension_requested_until": None, "extension_reason": ""},
+        changes={"deadline": until, **_drop_pending_request(hazard)},
         data={"previous_deadline": hazard.deadline},
     )
 
@@ -579,8 +587,7 @@ def report_fixed(hazard, *, by, fixed_on, note, after_photos, at=None):
                 "fixed_on": fixed_on,
                 "fixed_by_id": by.pk,
                 "fix_note": note,
-                "extension_requested_until": None,
-                "extension_reason": "",
+                **_drop_pending_request(hazard),
             },
         )
         _attach_photos(hazard, after_photos, HazardPhoto.Kind.AFTER, by, event, at)
