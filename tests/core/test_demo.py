@@ -1,8 +1,5 @@
 """The demo county: deterministic for a seed, loaded once, and scoped like real data."""
 
-import sys
-import types
-
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -23,7 +20,7 @@ IPHONE = (
 @pytest.fixture
 def no_activity(monkeypatch):
     """Keep other areas' demo activity out of these tests."""
-    monkeypatch.setattr("core.management.commands.seed_demo._activity_builder", lambda: None)
+    monkeypatch.setattr("core.management.commands.seed_demo.build_activity", lambda county: None)
 
 
 def test_the_plan_is_the_same_for_the_same_seed_and_differs_for_another():
@@ -87,14 +84,9 @@ def test_seed_demo_refuses_a_database_that_has_a_grid(no_activity, grid):
     assert not Enterprise.objects.exists()
 
 
-def test_seed_demo_calls_the_inspections_activity_builder_when_there_is_one(monkeypatch):
+def test_seed_demo_builds_the_field_work_for_the_county_it_made(monkeypatch):
     seen = []
-    fake = types.ModuleType("inspections.demo")
-    fake.build_activity = seen.append
-    monkeypatch.setitem(sys.modules, "inspections.demo", fake)
-    import inspections
-
-    monkeypatch.setattr(inspections, "demo", fake, raising=False)
+    monkeypatch.setattr("core.management.commands.seed_demo.build_activity", seen.append)
     call_command("seed_demo", "--seed", "5")
     assert len(seen) == 1
     assert isinstance(seen[0], demo.DemoCounty) and seen[0].seed == 5

@@ -121,3 +121,19 @@ def test_an_overdue_hazard_shows_its_days(client, personas, enterprise_a1):
     )
     body = login(client, personas.supervisor).get(detail(hazard)).content.decode()
     assert "逾期6天" in body
+
+
+@pytest.mark.parametrize("state", ["found", "deadline", "fixed"])
+def test_every_form_field_on_the_page_has_its_own_id_so_labels_point_right(
+    client, personas, enterprise_a1, state
+):
+    """Several action forms share the page: 整改情况说明 must not label the 五定 note."""
+    import re
+    from collections import Counter
+
+    hazard = make_hazard(enterprise_a1, personas.inspector, state=state)
+    html = login(client, personas.supervisor).get(detail(hazard)).content.decode()
+    ids = Counter(re.findall(r'\sid="([^"]+)"', html))
+    assert [i for i, n in ids.items() if n > 1] == []
+    for target in re.findall(r'<label[^>]*\sfor="([^"]+)"', html):
+        assert target in ids, target

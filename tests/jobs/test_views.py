@@ -119,14 +119,16 @@ def test_the_download_carries_the_chinese_file_name(client, personas):
 
 
 @pytest.mark.parametrize("who", ["supervisor2", "other_supervisor", "county", "admin"])
-@pytest.mark.parametrize("page", ["detail", "progress", "download", "restart"])
-def test_another_user_gets_404_on_the_job_and_its_file_even_an_admin(client, personas, who, page):
+@pytest.mark.parametrize("view", ["detail", "progress", "download", "restart"])
+def test_another_user_gets_404_on_the_job_and_its_file_even_an_admin(client, personas, who, view):
+    # Not "page": that name is pytest-playwright's fixture and drags the test among the
+    # browser journeys.
     job = _finished_export(personas.supervisor)
-    if page == "restart":
+    if view == "restart":
         Job.objects.filter(pk=job.pk).update(state=Job.State.FAILED)
     login(client, getattr(personas, who))
-    url = reverse(f"jobs:{page}", args=[job.pk])
-    response = client.post(url) if page == "restart" else client.get(url)
+    url = reverse(f"jobs:{view}", args=[job.pk])
+    response = client.post(url) if view == "restart" else client.get(url)
     assert response.status_code == 404
     assert Job.objects.count() == 1
 

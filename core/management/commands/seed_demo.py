@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from core import demo
 from grid.models import GridCell
+from inspections.demo import build_activity
 
 
 class Command(BaseCommand):
@@ -32,9 +33,7 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             county = demo.build(seed)
-            activity = _activity_builder()
-            if activity is not None:
-                activity(county)
+            build_activity(county)  # inspections, hazards in every state, orders, enforcement
         self.stdout.write(
             self.style.SUCCESS(
                 _(
@@ -51,13 +50,3 @@ class Command(BaseCommand):
             )
         )
         call_command("demo_logins", stdout=self.stdout._out)
-
-
-def _activity_builder():
-    """``inspections.demo.build_activity`` when that area provides it (inspections and
-    hazards for the demo county), else None."""
-    try:
-        from inspections import demo as inspections_demo
-    except ImportError:
-        return None
-    return getattr(inspections_demo, "build_activity", None)

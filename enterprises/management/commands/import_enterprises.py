@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from core.progress import progress_bar
 from enterprises.imports import HEADERS, import_enterprises
 from grid import roles
 
@@ -21,20 +22,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, dry_run, user=None, **options):
         by = self._importer(user)
-        progress = None
-        try:
-            from core.progress import progress_bar
-        except ImportError:
-            progress_bar = None
-        if progress_bar is not None:
-            bar = None
-
-            def progress(done, total):
-                nonlocal bar
-                if bar is None:
-                    bar = progress_bar(total, _("导入企业名录"), stream=self.stderr)
-                bar(done, total)
-
+        # A bar on a terminal; nothing under cron or in CI.
+        progress = progress_bar(None, _("导入企业名录"), stream=self.stderr)
         result = import_enterprises(file, by=by, dry_run=dry_run, progress=progress)
         if result.errors:
             for row, column, message in result.errors:
