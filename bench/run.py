@@ -90,6 +90,28 @@ def machine():
     return info
 
 
+def export_pairs(db, n, rows, repeats):
+    """Bare openpyxl and the exporter, alternately ``repeats`` times; each keeps its fastest.
+
+    A run takes a minute or more, and the other users of a shared machine come and go
+    within that: one pair once measured 1.44x, the next 1.64x with the same code. The
+    fastest of alternate runs is the one least disturbed, for both alike.
+    """
+    runs = {"baseline": [], "exporter": []}
+    for _ in range(max(1, repeats)):
+        for variant in runs:
+            runs[variant].append(
+                child("bench_export.py", db, n, "--variant", variant, "--rows", rows)
+            )
+    best = {}
+    for variant, results in runs.items():
+        done = [r for r in results if r.get("seconds")]
+        best[variant] = dict(min(done, key=lambda r: r["seconds"]) if done else results[-1])
+        best[variant]["runs_s"] = [r.get("seconds") for r in results]
+        best[variant]["peak_mb"] = max((r["peak_mb"] for r in done), default=None)
+    return best
+
+
 def run_db(db, n, args):
     from bench.generate import hazard_count
 
@@ -97,6 +119,13 @@ def run_db(db, n, args):
     have = hazard_count(db, n)
     if args.reuse and have == n:
         print(f"[{db}] reusing the bench database with {n:,} hazards", flush=True)
+        # Measure the indexes of the code as it is: apply migrations added since.
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+            cwd=common.ROOT,
+            env=common.child_env(db, n),
+            check=True,
+        )
     else:
         print(f"[{db}] generating {n:,} hazards …", flush=True)
         t0 = time.perf_counter()
@@ -128,12 +157,9 @@ def run_db(db, n, args):
         print(f"[{db}] hazard list …", flush=True)
         result["list"] = child("bench_list.py", db, n)
     if "export" in only:
-        print(f"[{db}] ledger export (bare openpyxl, then the exporter) …", flush=True)
+        print(f"[{db}] ledger export (bare openpyxl and the exporter, alternately) …", flush=True)
         rows = str(min(args.export_rows, n))
-        result["export"] = {
-            "baseline": child("bench_export.py", db, n, "--variant", "baseline", "--rows", rows),
-            "exporter": child("bench_export.py", db, n, "--variant", "exporter", "--rows", rows),
-        }
+        result["export"] = export_pairs(db, n, rows, args.export_repeats)
     if "load" in only:
         print(f"[{db}] gunicorn load ({args.clients} clients, {args.seconds:.0f} s) …", flush=True)
         result["load"] = child(
@@ -251,6 +277,7 @@ def main(argv=None):
     parser.add_argument("--only", nargs="*", choices=BENCHES)
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--export-rows", type=int, default=100_000)
+    parser.add_argument("--export-repeats", type=int, default=2)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--no-doc", action="store_true", help="leave docs/benchmarks.md alone")
