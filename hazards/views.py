@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,13 +34,6 @@ def version_of(hazard):
 
 def _stale_message():
     return _("该隐患已被他人处理，请刷新页面后查看最新状态。")
-
-
-def _url_or_none(name, *args):
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
 
 
 # --- 隐患台账 --------------------------------------------------------------------------------
@@ -69,7 +62,7 @@ def hazard_list(request):
     ]
     query = request.GET.copy()
     query.pop("page", None)
-    export_url = _url_or_none("reports:export_ledger")
+    export_url = reverse("reports:export_ledger")
     enterprise_name = ""
     if result.form.is_valid() and result.form.cleaned_data.get("enterprise"):
         ent = (
@@ -150,7 +143,7 @@ def _detail_context(request, hazard, bound=None):
         "events": events,
         "orders": list(hazard.orders.all()),
         "finders": list(hazard.finders.all()),
-        "enterprise_url": _url_or_none("enterprises:detail", hazard.enterprise_id),
+        "enterprise_url": reverse("enterprises:detail", args=[hazard.enterprise_id]),
     }
 
 
@@ -337,7 +330,7 @@ def register(request):
         {
             "form": form,
             "enterprise": enterprise,
-            "enterprise_url": _url_or_none("enterprises:detail", enterprise.pk),
+            "enterprise_url": reverse("enterprises:detail", args=[enterprise.pk]),
         },
         status=status,
     )
@@ -380,7 +373,7 @@ def overdue(request):
             "groups": groups,
             "total": sum(g.count for g in groups),
             "can_issue": scoping.allowed(request.user, "order.issue"),
-            "export_url": _url_or_none("reports:export_overdue"),
+            "export_url": reverse("reports:export_overdue"),
         },
     )
 

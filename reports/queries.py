@@ -26,7 +26,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import CharField, Count, F, Q, Subquery, Sum
 from django.db.models.functions import Cast, Substr
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -460,21 +460,14 @@ class Table:
         return str(GROUP_LABELS[self.group_by])
 
 
-def _url(name):
-    try:
-        return reverse(name)
-    except NoReverseMatch:  # that list is not installed in this build
-        return None
-
-
 class Linker:
     """Builds the list querystrings behind each figure of a row."""
 
     def __init__(self, criteria):
         self.criteria = criteria
-        self.hazard_url = _url("hazards:list")
-        self.inspection_url = _url("inspections:list")
-        self.enforcement_url = _url("inspections:enforcement_list")
+        self.hazard_url = reverse("hazards:list")
+        self.inspection_url = reverse("inspections:list")
+        self.enforcement_url = reverse("inspections:enforcement_list")
 
     def _group_params(self, group_by, key):
         if group_by in (GROUP_TOWNSHIP, GROUP_CELL):
@@ -492,8 +485,6 @@ class Linker:
 
     @staticmethod
     def _join(url, params):
-        if url is None:
-            return None
         return f"{url}?{urlencode(params)}"
 
     def links(self, group_by, key):
@@ -633,16 +624,6 @@ def county_summary(user, period_from, period_to, as_of, *, township=None, **filt
     return report_table(
         user, period_from, period_to, as_of, GROUP_TOWNSHIP, township=township, **filters
     )
-
-
-def key_figures(user, period_from, period_to, as_of, **filters):
-    """The dashboard's headline figures: a total row of the same definitions."""
-    criteria = Criteria(period_from, period_to, as_of, **filters)
-    row = Row(key=None, label=_("合计"), is_total=True)
-    for name, value in hazard_figures(user, criteria)[None].items():
-        setattr(row, name, value)
-    row.links = Linker(criteria).links(None, None)
-    return row
 
 
 def longest_overdue(user, as_of, limit=10, *, township=None):

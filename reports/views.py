@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -70,19 +70,7 @@ def report(request):
 
 
 def _job_redirect(job):
-    try:
-        return redirect(reverse("jobs:detail", args=[job.pk]))
-    except NoReverseMatch:
-        return redirect("jobs:list")
-
-
-def _back(*names):
-    for name in names:
-        try:
-            return reverse(name)
-        except NoReverseMatch:
-            continue
-    return reverse("home")
+    return redirect("jobs:detail", pk=job.pk)
 
 
 def _export(request, identifier, job_kind, back):
@@ -119,21 +107,17 @@ def export_summary(request):
 def export_ledger(request):
     if not scoping.allowed(request.user, "view"):
         raise PermissionDenied
-    return _export(request, "ledger", "export_ledger", _back("hazards:list", "home"))
+    return _export(request, "ledger", "export_ledger", reverse("hazards:list"))
 
 
 @login_required
 def export_overdue(request):
     if not scoping.allowed(request.user, "overdue.board"):
         raise PermissionDenied
-    return _export(
-        request, "overdue", "export_overdue", _back("hazards:overdue", "reports:dashboard")
-    )
+    return _export(request, "overdue", "export_overdue", reverse("hazards:overdue"))
 
 
 @login_required
 def export_daily(request):
     _require_reports(request.user)
-    return _export(
-        request, "daily", "export_daily", _back("inspections:daily", "reports:dashboard")
-    )
+    return _export(request, "daily", "export_daily", reverse("inspections:daily"))

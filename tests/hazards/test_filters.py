@@ -9,11 +9,6 @@ from tests.factories import EnterpriseFactory, make_hazard
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def days_ago(n):
     return timezone.now() - timedelta(days=n)
 

@@ -131,12 +131,6 @@ def event(hazard, by, action, from_status, to_status, note=""):
     )
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """The personas' password hashing dominates these tests' setup otherwise."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def seed004(grid, personas, enterprise_a1, enterprise_a2, enterprise_b):
     """Seed 004's shape in township A (1178 general, 1107 rectified → 93.97%; 5 major,
