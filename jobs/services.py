@@ -233,8 +233,8 @@ def should_run_in_background(kind, count):
 
     Exports: more than ``settings.JOB_THRESHOLD_ROWS`` rows, or an unknown count. At
     about 13 µs per cell, 2,000 rows of 20 columns take half a second; 100,000 take
-    half a minute — gunicorn's timeout. Imports started as jobs: always (upload pages decide
-by size first, see ``import_in_background``).
+    half a minute — gunicorn's timeout. Imports started as jobs: always (upload pages
+    decide by size first, see ``import_in_background``).
     """
     if kind.startswith("import_"):
         return True
