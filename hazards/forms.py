@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hazards import photos
+from hazards import photos, workflow
 from hazards.models import Category, Level, Subject, SupervisionOrder
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -132,6 +132,30 @@ class VoidForm(ExpectedStateForm):
     reason = forms.CharField(label=_("作废理由"), max_length=500, widget=_textarea(2))
 
 
+class AmendForm(ExpectedStateForm):
+    """更正隐患信息: the facts as they are now, to be corrected with a reason."""
+
+    description = forms.CharField(label=_("隐患描述"), widget=_textarea())
+    location = forms.CharField(label=_("部位"), max_length=200, required=False)
+    category = forms.ChoiceField(label=_("隐患类别"), choices=Category.choices)
+    subject = forms.ChoiceField(label=_("专业类别"), choices=Subject.choices)
+    basis_standard = forms.CharField(label=_("判定依据（标准）"), max_length=200, required=False)
+    basis_clause = forms.CharField(label=_("判定依据（条款）"), max_length=200, required=False)
+    stop_scope = forms.CharField(label=_("停产停业范围"), max_length=200, required=False)
+    measures = forms.CharField(label=_("整改措施"), required=False, widget=_textarea())
+    responsible_person = forms.CharField(label=_("整改责任人"), max_length=50, required=False)
+    funds_yuan = forms.DecimalField(
+        label=_("整改资金（元）"), required=False, min_value=0, max_digits=12, decimal_places=2
+    )
+    contingency_plan = forms.CharField(label=_("应急预案"), required=False, widget=_textarea(2))
+    note = forms.CharField(label=_("更正理由"), widget=_textarea(2))
+
+    @classmethod
+    def initial_for(cls, hazard):
+        """Prefilled with the hazard's current facts."""
+        return {name: getattr(hazard, name) for name in workflow.AMENDABLE}
+
+
 # url/view name → form class, for the detail page and the action views.
 ACTION_FORMS = {
     "set_deadline": SetDeadlineForm,
@@ -144,6 +168,7 @@ ACTION_FORMS = {
     "close_out": CloseOutForm,
     "refer_to_county": ReferForm,
     "void": VoidForm,
+    "amend": AmendForm,
 }
 
 

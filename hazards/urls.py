@@ -29,4 +29,5 @@ urlpatterns = [
     path("<int:pk>/close-out/", views.close_out, name="close_out"),
     path("<int:pk>/refer/", views.refer_to_county, name="refer_to_county"),
     path("<int:pk>/void/", views.void, name="void"),
+    path("<int:pk>/amend/", views.amend, name="amend"),
 ]

@@ -109,7 +109,10 @@ def _detail_context(request, hazard, bound=None):
         if bound is not None and bound[0] == action:
             form = bound[1]
         else:
-            form = form_class(initial={"seen": seen}, auto_id=_auto_id(action))
+            initial = {"seen": seen}
+            if hasattr(form_class, "initial_for"):
+                initial.update(form_class.initial_for(hazard))
+            form = form_class(initial=initial, auto_id=_auto_id(action))
         forms.append(
             {
                 "action": action,
@@ -186,6 +189,8 @@ def _call_args(action, data):
         }
     if action == "void":
         return {"reason": data["reason"]}
+    if action == "amend":
+        return data
     raise ValueError(action)
 
 
@@ -200,6 +205,7 @@ _SUCCESS = {
     "close_out": gettext_lazy("已销号。"),
     "refer_to_county": gettext_lazy("已移送县级。"),
     "void": gettext_lazy("已作废。"),
+    "amend": gettext_lazy("已更正隐患信息。"),
 }
 
 
@@ -244,6 +250,7 @@ reject_fix = _action_view("reject_fix")
 close_out = _action_view("close_out")
 refer_to_county = _action_view("refer_to_county")
 void = _action_view("void")
+amend = _action_view("amend")
 
 
 # --- photos -------------------------------------------------------------------------------

@@ -102,6 +102,9 @@ RULES = {
     "issue_order": Rule(
         frozenset({S.FOUND, S.DEADLINE}), None, _SUPERVISORS, gettext_lazy("下达督办单")
     ),
+    "amend": Rule(
+        frozenset({S.FOUND, S.DEADLINE, S.FIXED}), None, _SUPERVISORS, gettext_lazy("更正隐患信息")
+    ),
     "import": Rule(frozenset(), None, frozenset({roles.ADMIN, roles.COUNTY}), gettext_lazy("导入")),
 }
 
@@ -118,6 +121,7 @@ PAGE_ACTIONS = [
     "refer_to_county",
     "issue_order",
     "void",
+    "amend",
 ]
 
 
@@ -232,8 +236,14 @@ def available_actions(hazard, user):
     return result
 
 
-def _apply(hazard, action, *, by, note="", at=None, pin=None, changes=None, data=None):
-    """Change the hazard if it is still as the caller saw it, and append one event."""
+def _apply(
+    hazard, action, *, by, note="", at=None, pin=None, changes=None, data=None, event_data=None
+):
+    """Change the hazard if it is still as the caller saw it, and append one event.
+
+    The event's data is what changed plus ``data``, unless ``event_data`` says otherwise
+    (amend records each changed fact's value before and after).
+    """
     rule = RULES[action]
     target = rule.target or hazard.status
     at = _now(at)
@@ -258,7 +268,7 @@ def _apply(hazard, action, *, by, note="", at=None, pin=None, changes=None, data
             from_status=hazard.status,
             to_status=target,
             note=note or "",
-            data=_event_data({**changes, **(data or {})}),
+            data=(_event_data({**changes, **(data or {})}) if event_data is None else event_data),
         )
     hazard.refresh_from_db()
     return event
@@ -757,6 +767,89 @@ def issue_order(
             data={"order": order.number, "order_kind": kind, "order_deadline": deadline},
         )
     return order
+
+
+# Facts of a hazard that 更正 may change. Level, status and dates have their own actions.
+AMENDABLE = (
+    "description",
+    "location",
+    "category",
+    "subject",
+    "basis_standard",
+    "basis_clause",
+    "stop_scope",
+    "measures",
+    "responsible_person",
+    "funds_yuan",
+    "contingency_plan",
+)
+
+
+def _amended_value(name, value):
+    if name == "funds_yuan":
+        return _clean_funds(value)
+    value = (value or "").strip()
+    max_length = Hazard._meta.get_field(name).max_length
+    if max_length and len(value) > max_length:
+        raise WorkflowError(
+            _("“%(field)s”不能超过 %(n)d 个字。")
+            % {"field": Hazard._meta.get_field(name).verbose_name, "n": max_length}
+        )
+    return value
+
+
+def amend(hazard, *, by, note, at=None, **facts):
+    """更正: a supervisor corrects the facts of an open hazard, with a reason.
+
+    An imported major hazard arrives without its 判定依据 (the old ledger has no such
+    columns); without this it could never be closed out. Only the facts that really
+    change are written; the event keeps each one's value before and after.
+    """
+    check(hazard, "amend", by)
+    unknown = sorted(set(facts) - set(AMENDABLE))
+    if unknown:
+        raise WorkflowError(
+            _("隐患等级、状态和日期不能在此更正（%(fields)s）。") % {"fields": "、".join(unknown)}
+        )
+    note = _require_text(note, _("请填写更正理由。"))
+    new = {name: _amended_value(name, value) for name, value in facts.items()}
+    if "description" in new and not new["description"]:
+        raise WorkflowError(_("请填写隐患描述。"))
+    if "category" in new and new["category"] not in Category.values:
+        raise WorkflowError(_("请选择隐患类别。"))
+    if "subject" in new and new["subject"] not in Subject.values:
+        raise WorkflowError(_("请选择专业类别。"))
+    changes = {name: value for name, value in new.items() if getattr(hazard, name) != value}
+    if not changes:
+        raise WorkflowError(_("没有需要更正的内容。"))
+    after = {name: changes.get(name, getattr(hazard, name)) for name in AMENDABLE}
+    major = hazard.level == Level.MAJOR
+    if major and {"basis_standard", "basis_clause"} & set(changes):
+        if not (after["basis_standard"] and after["basis_clause"]):
+            raise WorkflowError(_("重大隐患须填写判定依据（标准及条款）。"))
+    emptied = {name for name, value in changes.items() if value in ("", None)}
+    if hazard.deadline is not None:
+        # The 五定 set with the deadline stay complete (set_deadline's rules).
+        required = {
+            "measures": _("请填写整改措施。"),
+            "responsible_person": _("请填写整改责任人。"),
+        }
+        if major:
+            required["funds_yuan"] = _("重大隐患治理方案须写明整改资金。")
+            required["contingency_plan"] = _("重大隐患治理方案须写明应急预案。")
+        for name, message in required.items():
+            if name in emptied:
+                raise WorkflowError(message)
+    before = {name: getattr(hazard, name) for name in changes}
+    return _apply(
+        hazard,
+        "amend",
+        by=by,
+        note=note,
+        at=at,
+        changes=changes,
+        event_data=_event_data({"before": before, "after": dict(changes)}),
+    )
 
 
 # --- import of an existing ledger -----------------------------------------------------------

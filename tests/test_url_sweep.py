@@ -96,6 +96,7 @@ def township_a(personas, enterprise_a1):
         "hazards:close_out": {"pk": fixed.pk},
         "hazards:refer_to_county": {"pk": major.pk},
         "hazards:void": {"pk": major.pk},
+        "hazards:amend": {"pk": major.pk},
         "inspections:enforcement_detail": {"pk": enforcement.pk},
         "inspections:detail": {"pk": inspection.pk},
         "inspections:print": {"pk": inspection.pk},

@@ -94,7 +94,17 @@ def _value(key, value):
 
 @register.filter
 def event_data(event):
-    """The data an event set, as 'label：value' pairs (what the note already says is left out)."""
+    """The data an event set, as 'label：value' pairs (what the note already says is left out).
+
+    An amend event keeps each corrected fact before and after: shown as 'label：old → new'.
+    """
+    data = event.data or {}
+    before, after = data.get("before"), data.get("after")
+    if isinstance(before, dict) and isinstance(after, dict):
+        items = [
+            (_label(k), f"{_value(k, before.get(k))} → {_value(k, after.get(k))}") for k in after
+        ]
+        return format_html_join("；", "{}：{}", items)
     items = [
         (_label(k), _value(k, v))
         for k, v in (event.data or {}).items()

@@ -519,6 +519,7 @@ def test_a_township_supervisor_cannot_close_a_major_hazard_but_can_refer_it(
         "reject_fix",
         "refer_to_county",
         "void",
+        "amend",
     ]
     workflow.refer_to_county(hazard, by=personas.supervisor, note="请县局验收")
     assert hazard.status == S.FIXED

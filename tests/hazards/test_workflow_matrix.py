@@ -57,6 +57,7 @@ ACTIONS = [
     "refer_to_county",
     "issue_order",
     "void",
+    "amend",
 ]
 
 INS, SUP, C = "inspector", "supervisor", "county"
@@ -99,6 +100,15 @@ ALLOWED = {
     ("fixed_major", "close_out"): {C},
     ("fixed_major", "refer_to_county"): {SUP},
     ("fixed_major", "void"): BOSSES,
+    # 更正隐患信息: supervisors correct the facts of any open hazard (not CLOSED/VOID).
+    ("found", "amend"): BOSSES,
+    ("found_major", "amend"): BOSSES,
+    ("deadline", "amend"): BOSSES,
+    ("deadline_overdue", "amend"): BOSSES,
+    ("deadline_extension_requested", "amend"): BOSSES,
+    ("deadline_major", "amend"): BOSSES,
+    ("fixed", "amend"): BOSSES,
+    ("fixed_major", "amend"): BOSSES,
 }
 
 TARGET = {
@@ -145,6 +155,7 @@ def _call(action, hazard, user):
             hazard, by=user, deadline=today + 7 * DAY, requirements="限期整改到位"
         ),
         "void": lambda: workflow.void(hazard, by=user, reason="误报"),
+        "amend": lambda: workflow.amend(hazard, by=user, note="部位登记有误", location="二号车间"),
     }
     return calls[action]()
 

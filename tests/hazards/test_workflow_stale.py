@@ -25,6 +25,7 @@ CASES = {
     "refer_to_county": ("fixed_major", "supervisor", "supervisor2"),
     "issue_order": ("deadline_overdue", "supervisor", "supervisor2"),
     "void": ("deadline", "supervisor", "supervisor2"),
+    "amend": ("fixed_major", "supervisor", "county"),
 }
 
 
