@@ -272,7 +272,8 @@ def test_a_failed_import_lists_every_error_with_row_and_column(client, personas)
     page = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
     assert "共 3 处错误，未写入任何数据" in page
     for i in range(3):
-        assert f'<td class="text-end">{i + 2}</td><td>行业</td><td>第{i}个错误</td>' in page
+        row = f'<td class="text-nowrap">{i + 2}</td><td class="text-nowrap">行业</td><td>第{i}个错误</td>'
+        assert row in page
     assert "重新发起" not in page  # the file must be fixed first
 
 
