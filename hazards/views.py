@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.files import private_jpeg
 from grid import roles, scoping
 from hazards import selectors, workflow
 from hazards.filters import TABS, default_order_deadline
@@ -258,17 +259,7 @@ amend = _action_view("amend")
 
 def _photo_response(request, pk, field):
     photo = selectors.photo_get(request.user, pk)
-    stored = getattr(photo, field)
-    if not stored:
-        raise Http404("no file")
-    try:
-        handle = stored.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("file missing") from exc
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=86400"
-    response["Content-Disposition"] = f'inline; filename="{photo.hazard_id}-{photo.pk}.jpg"'
-    return response
+    return private_jpeg(getattr(photo, field), f"{photo.hazard_id}-{photo.pk}.jpg")
 
 
 @login_required

@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.files import private_jpeg
 from grid import scoping
 from hazards import workflow
 from inspections import selectors, services
@@ -191,13 +192,7 @@ def item_update(request, pk, item_pk):
 @login_required
 def item_photo(request, pk, item_pk):
     item = selectors.item_for(request.user, pk, item_pk)
-    if not item.photo:
-        raise Http404("no photo")
-    try:
-        handle = item.photo.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("photo missing") from exc
-    return FileResponse(handle, content_type="image/jpeg")
+    return private_jpeg(item.photo, f"{pk}-{item.code}.jpg")
 
 
 @login_required

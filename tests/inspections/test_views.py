@@ -188,6 +188,7 @@ def test_an_item_post_without_javascript_redirects_to_the_item(client, personas,
     assert item.result == "fail" and item.photo
     photo = client.get(reverse("inspections:item_photo", args=[inspection.pk, item.pk]))
     assert photo.status_code == 200 and photo["Content-Type"] == "image/jpeg"
+    assert photo["Cache-Control"].startswith("private")  # never kept by a shared proxy
 
 
 def test_an_item_post_without_a_result_gets_a_message(client, personas, inspection):
