@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.files import private_jpeg
+from core.ids import parse_id
 from grid import roles, scoping
 from hazards import selectors, workflow
 from hazards.filters import TABS, default_order_deadline
@@ -282,10 +283,11 @@ def register(request):
     raw = request.GET.get("enterprise", "")
     if not raw:
         return _choose_enterprise(request)
-    if not (raw.isascii() and raw.isdigit()):
+    enterprise_id = parse_id(raw)
+    if enterprise_id is None:
         raise Http404("bad enterprise")
     enterprise = scoping.get_or_404(
-        scoping.enterprises_for(request.user).select_related("township", "cell"), pk=int(raw)
+        scoping.enterprises_for(request.user).select_related("township", "cell"), pk=enterprise_id
     )
     scoping.require(request.user, "hazard.register", enterprise)
     form = RegisterForm(request.POST or None, request.FILES or None)
@@ -451,18 +453,18 @@ def notice(request, pk):
 
 @login_required
 def notice_enterprise(request):
-    raw = request.GET.get("enterprise", "")
-    if not (raw.isascii() and raw.isdigit()):
+    enterprise_id = parse_id(request.GET.get("enterprise"))
+    if enterprise_id is None:
         raise Http404("bad enterprise")
     enterprise = scoping.get_or_404(
-        scoping.enterprises_for(request.user).select_related("township", "cell"), pk=int(raw)
+        scoping.enterprises_for(request.user).select_related("township", "cell"), pk=enterprise_id
     )
     # ids=1&ids=2 or ids=1,2; none means every hazard of the enterprise still to rectify.
     ids = [
-        int(i)
+        i
         for chunk in request.GET.getlist("ids")
-        for i in chunk.split(",")
-        if i.isascii() and i.isdigit() and len(i) <= 18
+        for i in map(parse_id, chunk.split(","))
+        if i is not None
     ]
     hazards = selectors.notice_hazards(request.user, enterprise, ids)
     return _notice_response(request, enterprise, hazards)

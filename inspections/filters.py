@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.ids import parse_id
 from grid import scoping
 from grid.models import GridCell
 from inspections.forms import style
@@ -38,8 +39,9 @@ class _ScopedFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        if value.isascii() and value.isdigit() and len(value) <= 18:
-            return queryset.filter(Q(enterprise_id=int(value)) | Q(enterprise__uscc=value))
+        enterprise_id = parse_id(value)
+        if enterprise_id is not None:
+            return queryset.filter(Q(enterprise_id=enterprise_id) | Q(enterprise__uscc=value))
         return queryset.filter(
             Q(enterprise__name__icontains=value) | Q(enterprise__uscc=value.upper())
         )

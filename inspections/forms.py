@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.ids import parse_id
 from grid import scoping
 from hazards.models import Category, Level, Subject
 from inspections.models import ChecklistTemplate, EnforcementAction, Inspection, InspectionItem
@@ -178,9 +179,9 @@ class EnforcementForm(StyledForm):
         self.fields["hazard"].queryset = scoping.hazards_for(user)
         self.initial.setdefault("date", timezone.localdate())
         enterprise_id = self.data.get("enterprise") or self.initial.get("enterprise")
-        enterprise_id = getattr(enterprise_id, "pk", enterprise_id)
+        enterprise_id = parse_id(getattr(enterprise_id, "pk", enterprise_id))
         inspections, hazards = [], []
-        if str(enterprise_id or "").isascii() and str(enterprise_id or "").isdigit():
+        if enterprise_id is not None:
             inspections = [
                 (i.pk, f"{i.date:%Y-%m-%d} {i.get_kind_display()}")
                 for i in scoping.inspections_for(user).filter(enterprise_id=enterprise_id)[:100]

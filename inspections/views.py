@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.files import private_jpeg
+from core.ids import parse_id
 from grid import scoping
 from hazards import workflow
 from inspections import selectors, services
@@ -66,11 +67,11 @@ def inspection_list(request):
 
 @login_required
 def start(request):
-    enterprise_id = request.GET.get("enterprise") or request.POST.get("enterprise")
-    if not (str(enterprise_id or "").isascii() and str(enterprise_id or "").isdigit()):
+    enterprise_id = parse_id(request.GET.get("enterprise") or request.POST.get("enterprise"))
+    if enterprise_id is None:
         raise Http404("no enterprise")
     enterprise = scoping.get_or_404(
-        scoping.enterprises_for(request.user).select_related("cell"), pk=int(enterprise_id)
+        scoping.enterprises_for(request.user).select_related("cell"), pk=enterprise_id
     )
     scoping.require(request.user, "inspection.record", enterprise)
     form = StartForm(request.POST or None, enterprise=enterprise, user=request.user)
@@ -370,20 +371,14 @@ def enforcement_create(request):
     for key in EnforcementForm.base_fields:
         if request.GET.get(key):
             initial[key] = request.GET[key]
-    if (
-        request.GET.get("inspection", "").isascii()
-        and request.GET.get("inspection", "").isdigit()
-        and "enterprise" not in initial
-    ):
-        found = scoping.inspections_for(request.user).filter(pk=request.GET["inspection"]).first()
+    inspection_id = parse_id(request.GET.get("inspection"))
+    if inspection_id is not None and "enterprise" not in initial:
+        found = scoping.inspections_for(request.user).filter(pk=inspection_id).first()
         if found:
             initial["enterprise"] = found.enterprise_id
-    if (
-        request.GET.get("hazard", "").isascii()
-        and request.GET.get("hazard", "").isdigit()
-        and "enterprise" not in initial
-    ):
-        found = scoping.hazards_for(request.user).filter(pk=request.GET["hazard"]).first()
+    hazard_id = parse_id(request.GET.get("hazard"))
+    if hazard_id is not None and "enterprise" not in initial:
+        found = scoping.hazards_for(request.user).filter(pk=hazard_id).first()
         if found:
             initial["enterprise"] = found.enterprise_id
     form = EnforcementForm(request.POST or None, initial=initial, user=request.user)
