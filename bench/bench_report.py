@@ -1,12 +1,12 @@
 """County summary for one year, as the county user: reports.queries vs. hand-written SQL.
 
 The baseline is the SQL a person would write for the same table (the definitions of
-DESIGN.md, the county user's scope as a township list): one grouped query over hazards,
-two over inspections (sums, then distinct enterprises grouped by township and enterprise
-first), one over enforcement actions, one over supervision orders, and the township names.
-Both are timed on the same connection, alternately (SQL, ORM, SQL, ORM, …: a burst of
-load from another process then weighs on both), medians of ``--runs`` after one warm-up
-each, and their figures are compared township by township.
+docs/domain.md#the-numbers, the county user's scope as a township list): one grouped query
+over hazards, two over inspections (sums, then distinct enterprises grouped by township
+and enterprise first), one over enforcement actions, one over supervision orders, and the
+township names. Both are timed on the same connection, alternately (SQL, ORM, SQL, ORM, …:
+a burst of load from another process then weighs on both), medians of ``--runs`` after one
+warm-up each, and their figures are compared township by township.
 """
 
 import argparse

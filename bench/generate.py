@@ -3,14 +3,14 @@
     .venv/bin/python bench/generate.py --db sqlite --hazards 1000000
     .venv/bin/python bench/generate.py --db postgres --hazards 100000
 
-The county: 20 townships × 2 work areas × 5 villages, ~20,000 enterprises (one per
-50 hazards), ~300,000 inspections (0.3 per hazard) with their inspectors, enforcement
-actions, supervision orders, users of every role (password ``bench.common.PASSWORD``),
-and hazards over the three years up to today in the mix of BASELINES.md: 0.5 % major;
-77 % closed, 11 % fixed, 6.5 % deadline, 2.5 % found, 3 % void. Hazards found in the
-last 18 months went through the workflow (register, 五定, extensions, fix, close-out: one
-event each, finders recorded, linked to the inspection that found them); older ones were
-imported from the paper ledger (one ``import`` event, finder names as text). Every row
+The county: 20 townships × 2 work areas × 5 villages, ~20,000 enterprises (one per 50
+hazards), ~300,000 inspections (0.3 per hazard) with their inspectors, enforcement
+actions, supervision orders, users of every role (password ``bench.common.PASSWORD``), and
+hazards over the three years up to today in the mix of docs/benchmarks.md#baselines: 0.5 %
+major; 77 % closed, 11 % fixed, 6.5 % deadline, 2.5 % found, 3 % void. Hazards found in
+the last 18 months went through the workflow (register, 五定, extensions, fix, close-out:
+one event each, finders recorded, linked to the inspection that found them); older ones
+were imported from the paper ledger (one ``import`` event, finder names as text). Every row
 satisfies the models' check constraints (fixed_on ≥ found_on, closed_on ≥ fixed_on, a
 DEADLINE hazard has a deadline and its original deadline, ...).
 
@@ -159,7 +159,8 @@ class SQLiteWriter:
 
     def finish(self):
         self.conn.execute("COMMIT")
-        # Back to what the app runs with; no ANALYZE: Django never runs it (BASELINES.md).
+        # Back to what the app runs with; no ANALYZE: Django never runs it
+        # (docs/benchmarks.md#baselines).
         self.conn.execute("PRAGMA locking_mode=NORMAL")
         self.conn.execute("PRAGMA journal_mode=WAL").fetchall()
         self.conn.close()

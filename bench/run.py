@@ -6,7 +6,7 @@
 For each database: generate the county (bench/generate.py; ``--reuse`` skips it when the
 bench database already holds exactly N hazards), then run each benchmark in its own
 process against it. Each benchmark compares against a baseline measured in the same run
-(BASELINES.md: absolute times move 15–25 % on a shared machine). Results go to
+(docs/benchmarks.md#baselines: absolute times move 15–25 % on a shared machine). Results go to
 bench/results/<db>-<N>-<time>.json and latest-<db>-<N>.json (gitignored), and the
 figures of the latest runs replace the generated part of docs/benchmarks.md.
 """
