@@ -1,4 +1,4 @@
-"""The four roles of DESIGN.md, as Django groups created by a data migration."""
+"""The four roles of docs/domain.md, as Django groups created by a data migration."""
 
 from django.utils.translation import gettext_lazy as _
 

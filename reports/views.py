@@ -53,7 +53,7 @@ def dashboard(request):
 
 @login_required
 def report(request):
-    """The report of DESIGN.md's figures for the chosen period, as-of date and scope."""
+    """The report of docs/domain.md#the-numbers for the chosen period, as-of date and scope."""
     user = request.user
     _require_reports(user)
     form = ReportForm(request.GET, user=user)

@@ -1,4 +1,4 @@
-"""Create the four role groups of DESIGN.md with their model permissions.
+"""Create the four role groups of docs/domain.md with their model permissions.
 
 Our own views decide by role and scope (grid.scoping, hazards.workflow); the model
 permissions below are what the Django admin honours, so administrators manage master

@@ -1,4 +1,4 @@
-"""The rules of DESIGN.md, one test each: who may do what, with what, and what it records."""
+"""The rules of docs/domain.md, one test each: who may do what, with what, and what it records."""
 
 import datetime
 

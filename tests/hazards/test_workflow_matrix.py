@@ -1,6 +1,6 @@
 """Every state × every page action × every role: allowed, or refused with nothing changed.
 
-The expected table below is written out by hand from DESIGN.md, not derived from
+The expected table below is written out by hand from docs/domain.md, not derived from
 ``workflow.RULES``, so a change of the rules has to change this table too.
 """
 
