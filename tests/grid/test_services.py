@@ -59,5 +59,7 @@ def test_an_empty_name_is_refused(grid):
 
 
 def test_two_cells_of_one_name_under_one_parent_are_refused_by_the_database(grid):
-    with pytest.raises(IntegrityError), transaction.atomic():
+    # The constraint's name on PostgreSQL; its columns on SQLite.
+    unique = r"gridcell_unique_name_under_parent|grid_gridcell\.parent_id, grid_gridcell\.name"
+    with pytest.raises(IntegrityError, match=unique), transaction.atomic():
         create_cell(name="东村", level=GridCell.Level.VILLAGE, parent=grid.area_a)

@@ -263,7 +263,7 @@ def test_an_enterprise_outside_the_importers_scope_is_refused(
 def test_only_admin_and_county_users_may_import(personas, enterprise_a1):
     data = xlsx([row(enterprise_a1)])
     for user in (personas.inspector, personas.supervisor):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(PermissionDenied, match="^$"):  # the role check's bare refusal
             import_hazards(upload(data), by=user)
     assert not Hazard.objects.exists()
 
@@ -291,9 +291,9 @@ def test_the_workflow_refuses_records_outside_the_users_scope(personas, grid, en
         fixed_on=None,
         closed_on=None,
     )
-    with pytest.raises(workflow.NotAllowed):
+    with pytest.raises(workflow.NotAllowed, match="不在您的管辖范围内"):
         workflow.import_records([record], by=county_b)
-    with pytest.raises(workflow.NotAllowed):
+    with pytest.raises(workflow.NotAllowed, match="您的角色不能执行“导入”操作"):
         workflow.import_records([record], by=personas.supervisor)
     assert not Hazard.objects.exists()
 

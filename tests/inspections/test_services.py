@@ -65,7 +65,10 @@ def test_an_enforcement_inspection_needs_two_inspectors(personas, enterprise_a1,
 
 
 def test_the_database_refuses_an_enforcement_inspection_with_one_inspector(inspection):
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with (
+        pytest.raises(IntegrityError, match="inspection_enforcement_needs_two"),
+        transaction.atomic(),
+    ):
         Inspection.objects.filter(pk=inspection.pk).update(is_enforcement=True, inspector_count=1)
 
 
@@ -93,7 +96,7 @@ def test_an_inspection_cannot_be_dated_after_today(personas, enterprise_a1, chec
 
 
 def test_an_enterprise_out_of_scope_cannot_be_inspected(personas, enterprise_b, checklist):
-    with pytest.raises(Http404):
+    with pytest.raises(Http404, match="not found"):
         start_inspection(enterprise_b, personas.inspector, checklist)
 
 
@@ -244,7 +247,7 @@ def test_an_item_with_a_hazard_cannot_be_turned_to_passed(personas, inspection):
 def test_an_administrator_cannot_record_inspections(personas, enterprise_a1, checklist):
     from django.core.exceptions import PermissionDenied
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="^$"):  # the role check's bare refusal
         start_inspection(enterprise_a1, personas.admin, checklist, inspectors=[personas.inspector])
 
 
