@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "hazards",
     "reports",
     "jobs",
+    "criteria",
 ]
 
 MIDDLEWARE = [
@@ -92,6 +93,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     "core.middleware.RefuseOverflowingNumbersMiddleware",
+    "core.middleware.RefuseNulBytesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -231,7 +233,9 @@ IMPORT_INLINE_MAX_BYTES = env.int("IMPORT_INLINE_MAX_BYTES", default=256 * 1024)
 
 # django-filter: an unset choice filter reads "全部" rather than "---------".
 FILTERS_EMPTY_CHOICE_LABEL = _("全部")
-FILTERS_NULL_CHOICE_LABEL = _("无")
+# No "is empty" choice: with a label set, django-filter adds the value "null" to every
+# choice filter, including ones filtered by a method, and ?status=null reached the ledger.
+FILTERS_NULL_CHOICE_LABEL = None
 
 # --- Domain settings ------------------------------------------------------------------------
 HAZARDTRACK_COUNTY_NAME = env.str("COUNTY_NAME", default="")
