@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class EnterprisesConfig(AppConfig):
     name = "enterprises"
     verbose_name = _("企业")
+
+    def ready(self):
+        from enterprises.imports import import_enterprises
+        from jobs import registry
+
+        registry.register_import(
+            "import_enterprises",
+            label=_("企业导入"),
+            permission="enterprise.import",
+            importer=import_enterprises,
+        )

@@ -2,8 +2,8 @@
 
 ``start(user, kind, params, upload=None)`` records a Job and, once the transaction
 commits, enqueues ``jobs.tasks.run_job`` on django-tasks' database backend. The worker
-(``manage.py run_worker``) calls ``run(job_id)``, which looks up the runner registered
-for the job's kind and gives it a progress callback:
+(``manage.py run_worker``) calls ``run(job_id)``, which runs what the app that registered
+the job's kind (``jobs.registry``) offers, with a progress callback:
 
 - an export runner is ``runner(job, out, progress) -> dict``: it writes the workbook to
   the open binary file ``out`` (a temporary file beside its final place, moved there
@@ -47,6 +47,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from grid import scoping
+from jobs import registry
 from jobs.models import Job
 
 logger = logging.getLogger(__name__)
@@ -61,30 +62,6 @@ HEARTBEAT_LIMIT_SECONDS = getattr(settings, "JOB_HEARTBEAT_LIMIT_SECONDS", 600)
 HOST = socket.gethostname()[:255]
 PARTIAL_PREFIX = ".partial-"
 
-# What a user's role must allow to start each kind (grid.scoping.allowed actions).
-KIND_ACTIONS = {
-    Job.Kind.EXPORT_LEDGER: "view",
-    Job.Kind.EXPORT_OVERDUE: "overdue.board",
-    Job.Kind.EXPORT_SUMMARY: "report.view",
-    Job.Kind.EXPORT_DAILY: "report.view",
-    Job.Kind.IMPORT_ENTERPRISES: "enterprise.import",
-    Job.Kind.IMPORT_HAZARDS: "hazard.import",
-}
-# The file a finished export is offered as: 隐患台账_20261123.xlsx.
-FILE_STEMS = {
-    Job.Kind.EXPORT_LEDGER: gettext_lazy("隐患台账"),
-    Job.Kind.EXPORT_OVERDUE: gettext_lazy("逾期隐患清单"),
-    Job.Kind.EXPORT_SUMMARY: gettext_lazy("隐患排查治理汇总表"),
-    Job.Kind.EXPORT_DAILY: gettext_lazy("隐患排查治理日报"),
-}
-# reports.exporters.build_exporter identifiers for the export kinds.
-EXPORTER_IDENTIFIERS = {
-    Job.Kind.EXPORT_LEDGER: "ledger",
-    Job.Kind.EXPORT_OVERDUE: "overdue",
-    Job.Kind.EXPORT_SUMMARY: "summary",
-    Job.Kind.EXPORT_DAILY: "daily",
-}
-
 
 class JobError(Exception):
     """A failure whose ``message`` (Chinese) is shown to the user as it is."""
@@ -98,34 +75,20 @@ class JobAbandoned(Exception):  # noqa: N818 — not an error of the runner's ma
     """The job is no longer running (declared dead, or purged): stop working on it."""
 
 
-# --- The registry of runners ----------------------------------------------------------------
-
-_RUNNERS = {}
+# --- Runners -------------------------------------------------------------------------------
 
 
-def register(kind, runner):
-    """Register ``runner`` for ``kind`` (a Job.Kind value); replaces any earlier one."""
-    if kind not in Job.Kind.values:
-        raise ValueError(f"unknown job kind {kind!r}")
-    _RUNNERS[kind] = runner
-
-
-def unregister(kind):
-    _RUNNERS.pop(kind, None)
+def get_kind(kind):
+    """The registered kind (``jobs.registry``); ``JobError`` for one nobody registered."""
+    entry = registry.get(kind)
+    if entry is None:
+        raise JobError(_("未知的任务类型。"))
+    return entry
 
 
 def get_runner(kind):
-    """The runner for ``kind``: one registered explicitly, else the default one."""
-    runner = _RUNNERS.get(kind)
-    if runner is not None:
-        return runner
-    if kind in EXPORTER_IDENTIFIERS:
-        return export_runner
-    if kind == Job.Kind.IMPORT_ENTERPRISES:
-        return enterprise_import_runner
-    if kind == Job.Kind.IMPORT_HAZARDS:
-        return hazard_import_runner
-    raise JobError(_("未知的任务类型。"))
+    """How the worker runs a job of ``kind``: write an export, or run an import."""
+    return export_runner if get_kind(kind).is_export else import_runner
 
 
 def querydict(params):
@@ -154,10 +117,8 @@ def params_from(data):
 
 
 def build_exporter(kind, user, params):
-    """The reports area's exporter for an export kind (imported lazily)."""
-    from reports.exporters import build_exporter as _build
-
-    return _build(EXPORTER_IDENTIFIERS[kind], user, querydict(params))
+    """The exporter an app registered for ``kind``, for ``user`` and the stored params."""
+    return get_kind(kind).build(user, querydict(params))
 
 
 def export_runner(job, out, progress):
@@ -198,22 +159,10 @@ def _dry_run(job):
     return (job.params.get("dry_run") or ["0"])[0] in ("1", "true", "on")
 
 
-def enterprise_import_runner(job, out, progress):
-    from enterprises.imports import import_enterprises
-
+def import_runner(job, out, progress):
     path = default_storage.path(job.upload.name)
-    return import_outcome(
-        import_enterprises(path, by=job.user, dry_run=_dry_run(job), progress=progress)
-    )
-
-
-def hazard_import_runner(job, out, progress):
-    from hazards.imports import import_hazards
-
-    path = default_storage.path(job.upload.name)
-    return import_outcome(
-        import_hazards(path, by=job.user, dry_run=_dry_run(job), progress=progress)
-    )
+    importer = get_kind(job.kind).importer
+    return import_outcome(importer(path, by=job.user, dry_run=_dry_run(job), progress=progress))
 
 
 # --- Policy ---------------------------------------------------------------------------------
@@ -236,7 +185,7 @@ def should_run_in_background(kind, count):
     half a minute — gunicorn's timeout. Imports started as jobs: always (upload pages
     decide by size first, see ``import_in_background``).
     """
-    if kind.startswith("import_"):
+    if kind.startswith(registry.IMPORT):
         return True
     if count is None:
         return True
@@ -244,9 +193,7 @@ def should_run_in_background(kind, count):
 
 
 def require_allowed(user, kind):
-    if kind not in KIND_ACTIONS:
-        raise JobError(_("未知的任务类型。"))
-    if not scoping.allowed(user, KIND_ACTIONS[kind]):
+    if not scoping.allowed(user, get_kind(kind).permission):
         raise PermissionDenied
 
 
@@ -256,7 +203,7 @@ def require_allowed(user, kind):
 def start(user, kind, params=None, upload=None):
     """Record a job for ``user`` and enqueue it once the current transaction commits."""
     require_allowed(user, kind)
-    is_import = kind.startswith("import_")
+    is_import = kind.startswith(registry.IMPORT)
     if is_import and upload is None:
         raise JobError(_("请选择要导入的文件。"))
     with transaction.atomic():
@@ -401,7 +348,8 @@ def _output_dir(job):
 
 
 def default_file_name(job):
-    stem = FILE_STEMS.get(job.kind, job.get_kind_display())
+    entry = registry.get(job.kind)
+    stem = (entry and entry.file_stem) or job.get_kind_display()
     return f"{stem}_{timezone.localdate():%Y%m%d}.xlsx"
 
 

@@ -110,7 +110,7 @@ def job_start(request):
         back = "jobs:list"
     try:
         services.require_allowed(request.user, kind)
-        if kind.startswith("export_"):
+        if services.get_kind(kind).is_export:
             exporter = services.build_exporter(kind, request.user, params)
             count = exporter.count()
             if not services.should_run_in_background(kind, count):

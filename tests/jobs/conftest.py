@@ -1,7 +1,7 @@
 import pytest
 
 from jobs import services
-from tests.jobs.helpers import EnterpriseExporter
+from tests.jobs.helpers import RUNNERS, EnterpriseExporter
 
 
 @pytest.fixture
@@ -17,8 +17,13 @@ def fake_exporter(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
-def _clean_registry():
-    saved = dict(services._RUNNERS)
+def _runners_from_tests(monkeypatch):
+    """Let a test run its own runner for a kind (``helpers.use_runner``), for this test only."""
+    registered = services.get_runner
+
+    def get_runner(kind):
+        return RUNNERS[kind] if kind in RUNNERS else registered(kind)
+
+    monkeypatch.setattr(services, "get_runner", get_runner)
     yield
-    services._RUNNERS.clear()
-    services._RUNNERS.update(saved)
+    RUNNERS.clear()

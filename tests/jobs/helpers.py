@@ -10,6 +10,13 @@ from openpyxl import Workbook, load_workbook
 
 from grid import scoping
 
+RUNNERS = {}  # kind → runner, for the current test only (see conftest)
+
+
+def use_runner(kind, runner):
+    """The worker runs ``runner`` for jobs of ``kind`` instead of the registered one."""
+    RUNNERS[kind] = runner
+
 
 class EnterpriseExporter:
     file_name = "企业名录_测试.xlsx"

@@ -14,7 +14,7 @@ from django.utils import timezone
 from jobs import services
 from jobs.models import Job
 from tests.factories import EnterpriseFactory
-from tests.jobs.helpers import read_rows
+from tests.jobs.helpers import read_rows, use_runner
 
 
 def _files_under(root):
@@ -35,7 +35,7 @@ def test_an_export_job_runs_to_a_downloadable_file_with_every_row(
         EnterpriseFactory(name=f"东村企业{i}", cell=grid.village_a1)
     EnterpriseFactory(name="南村企业", cell=grid.village_b1)
     with django_capture_on_commit_callbacks(execute=True):
-        job = services.start(personas.supervisor, Job.Kind.EXPORT_LEDGER, {"name": ["东村"]})
+        job = services.start(personas.supervisor, "export_ledger", {"name": ["东村"]})
     job.refresh_from_db()
     assert job.state == Job.State.DONE
     assert job.task_id
@@ -54,10 +54,10 @@ def test_an_export_without_a_name_from_the_exporter_is_named_after_its_kind_and_
         out.write(b"x")
         return {"rows": 0}
 
-    services.register(Job.Kind.EXPORT_OVERDUE, runner)
+    use_runner("export_overdue", runner)
     with time_machine.travel(datetime.datetime(2026, 11, 23, 9, tzinfo=datetime.UTC)):
         with django_capture_on_commit_callbacks(execute=True):
-            job = services.start(personas.supervisor, Job.Kind.EXPORT_OVERDUE, {})
+            job = services.start(personas.supervisor, "export_overdue", {})
     job.refresh_from_db()
     assert job.file_name == "逾期隐患清单_20261123.xlsx"
 
@@ -75,8 +75,8 @@ def test_progress_is_written_every_n_rows_not_every_row(personas, settings):
         out.write(b"data")
         return {"rows": 1200}
 
-    services.register(Job.Kind.EXPORT_LEDGER, runner)
-    job = Job.objects.create(user=personas.supervisor, kind=Job.Kind.EXPORT_LEDGER)
+    use_runner("export_ledger", runner)
+    job = Job.objects.create(user=personas.supervisor, kind="export_ledger")
     with CaptureQueriesContext(connection) as ctx:
         services.run(job.pk)
     progress_updates = [
@@ -98,7 +98,7 @@ def test_a_runner_exception_fails_the_job_with_a_message_and_leaves_no_partial_f
         EnterpriseFactory(cell=grid.village_a1, name=f"企业{i}")
     fake_exporter["fail_after"] = 2
     with django_capture_on_commit_callbacks(execute=True):
-        job = services.start(personas.supervisor, Job.Kind.EXPORT_LEDGER, {})
+        job = services.start(personas.supervisor, "export_ledger", {})
     job.refresh_from_db()
     assert job.state == Job.State.FAILED
     assert "导出过程中出错" in job.error and "未生成文件" in job.error
@@ -111,8 +111,8 @@ def test_a_runner_error_with_a_message_shows_that_message(personas):
     def runner(job, out, progress):
         raise services.JobError("查询条件有误：开始日期晚于结束日期。")
 
-    services.register(Job.Kind.EXPORT_SUMMARY, runner)
-    job = Job.objects.create(user=personas.county, kind=Job.Kind.EXPORT_SUMMARY)
+    use_runner("export_summary", runner)
+    job = Job.objects.create(user=personas.county, kind="export_summary")
     services.run(job.pk)
     job.refresh_from_db()
     assert (job.state, job.error) == (Job.State.FAILED, "查询条件有误：开始日期晚于结束日期。")
@@ -125,8 +125,8 @@ def test_a_job_is_run_only_once(personas):
         calls.append(job.pk)
         return {"rows": 0}
 
-    services.register(Job.Kind.EXPORT_LEDGER, runner)
-    job = Job.objects.create(user=personas.supervisor, kind=Job.Kind.EXPORT_LEDGER)
+    use_runner("export_ledger", runner)
+    job = Job.objects.create(user=personas.supervisor, kind="export_ledger")
     services.run(job.pk)
     services.run(job.pk)
     assert calls == [job.pk]
@@ -142,7 +142,7 @@ def _running(user, **fields):
         "worker_host": services.HOST,
     }
     values.update(fields)
-    return Job.objects.create(user=user, kind=Job.Kind.EXPORT_LEDGER, **values)
+    return Job.objects.create(user=user, kind="export_ledger", **values)
 
 
 def test_a_job_whose_worker_died_is_reported_failed(personas):
@@ -186,8 +186,8 @@ def test_a_runner_still_working_on_a_job_declared_dead_stops_and_leaves_no_file(
         out.write(b"late")
         return {"rows": 100}
 
-    services.register(Job.Kind.EXPORT_LEDGER, runner)
-    job = Job.objects.create(user=personas.supervisor, kind=Job.Kind.EXPORT_LEDGER)
+    use_runner("export_ledger", runner)
+    job = Job.objects.create(user=personas.supervisor, kind="export_ledger")
     services.run(job.pk)
     job.refresh_from_db()
     assert (job.state, job.rows_done) == (Job.State.FAILED, 0)
@@ -198,13 +198,13 @@ def test_a_queued_job_whose_task_the_queue_lost_is_failed_by_the_worker(personas
     old = timezone.now() - datetime.timedelta(seconds=services.HEARTBEAT_LIMIT_SECONDS + 5)
     lost = Job.objects.create(
         user=personas.supervisor,
-        kind=Job.Kind.EXPORT_LEDGER,
+        kind="export_ledger",
         task_id="00000000-0000-0000-0000-000000000001",
         created_at=old,
     )
     fresh = Job.objects.create(
         user=personas.supervisor,
-        kind=Job.Kind.EXPORT_LEDGER,
+        kind="export_ledger",
         task_id="00000000-0000-0000-0000-000000000002",
     )
     assert services.mark_dead_jobs() == 0  # pages never look at the queue
@@ -223,20 +223,20 @@ def test_retention_deletes_old_jobs_and_their_files_and_keeps_the_rest(
         out.write(b"xlsx")
         return {"rows": 1}
 
-    services.register(Job.Kind.EXPORT_LEDGER, runner)
+    use_runner("export_ledger", runner)
     start = datetime.datetime(2026, 11, 1, 9, tzinfo=datetime.UTC)
     with time_machine.travel(start, tick=False):
         with django_capture_on_commit_callbacks(execute=True):
-            old = services.start(personas.supervisor, Job.Kind.EXPORT_LEDGER, {})
+            old = services.start(personas.supervisor, "export_ledger", {})
             old_import = services.start(
                 personas.admin,
-                Job.Kind.IMPORT_ENTERPRISES,
+                "import_enterprises",
                 {},
                 upload=SimpleUploadedFile("企业.xlsx", b"PK old upload"),
             )
     with time_machine.travel(start + datetime.timedelta(days=6), tick=False):
         with django_capture_on_commit_callbacks(execute=True):
-            recent = services.start(personas.supervisor, Job.Kind.EXPORT_LEDGER, {})
+            recent = services.start(personas.supervisor, "export_ledger", {})
     old.refresh_from_db()
     old_import.refresh_from_db()
     recent.refresh_from_db()
@@ -276,8 +276,8 @@ def test_an_import_with_bad_rows_writes_nothing_and_lists_every_error(personas):
             "errors": [(2, "统一社会信用代码", "校验码不正确"), (4, "行业", "未知行业")],
         }
 
-    services.register(Job.Kind.IMPORT_ENTERPRISES, runner)
-    job = Job.objects.create(user=personas.admin, kind=Job.Kind.IMPORT_ENTERPRISES)
+    use_runner("import_enterprises", runner)
+    job = Job.objects.create(user=personas.admin, kind="import_enterprises")
     services.run(job.pk)
     job.refresh_from_db()
     assert job.state == Job.State.FAILED
@@ -288,15 +288,15 @@ def test_an_import_with_bad_rows_writes_nothing_and_lists_every_error(personas):
 def test_only_roles_allowed_to_import_may_start_an_import(personas):
     upload = SimpleUploadedFile("企业.xlsx", b"PK")
     with pytest.raises(PermissionDenied):
-        services.start(personas.supervisor, Job.Kind.IMPORT_ENTERPRISES, {}, upload=upload)
+        services.start(personas.supervisor, "import_enterprises", {}, upload=upload)
     with pytest.raises(PermissionDenied):
-        services.start(personas.inspector, Job.Kind.EXPORT_SUMMARY, {})
+        services.start(personas.inspector, "export_summary", {})
     assert not Job.objects.exists()
 
 
 def test_an_import_needs_a_file(personas):
     with pytest.raises(services.JobError) as exc:
-        services.start(personas.admin, Job.Kind.IMPORT_ENTERPRISES, {})
+        services.start(personas.admin, "import_enterprises", {})
     assert exc.value.message == "请选择要导入的文件。"
     assert not Job.objects.exists()
 
@@ -304,7 +304,7 @@ def test_an_import_needs_a_file(personas):
 def test_an_upload_is_kept_under_media_jobs_uploads(personas, settings):
     job = services.start(
         personas.admin,
-        Job.Kind.IMPORT_ENTERPRISES,
+        "import_enterprises",
         {},
         upload=SimpleUploadedFile("名录.xlsx", b"PK"),
     )
@@ -316,7 +316,7 @@ def test_an_upload_is_kept_under_media_jobs_uploads(personas, settings):
 def test_restarting_a_failed_import_uses_a_copy_of_its_upload(personas):
     job = services.start(
         personas.admin,
-        Job.Kind.IMPORT_ENTERPRISES,
+        "import_enterprises",
         {},
         upload=SimpleUploadedFile("名录.xlsx", b"PK1"),
     )
@@ -351,7 +351,7 @@ def test_large_or_unknown_exports_and_every_import_run_in_the_background(
 def test_the_database_refuses_an_unknown_state(personas):
     from django.db import IntegrityError, transaction
 
-    job = Job.objects.create(user=personas.supervisor, kind=Job.Kind.EXPORT_LEDGER)
+    job = Job.objects.create(user=personas.supervisor, kind="export_ledger")
     with pytest.raises(IntegrityError), transaction.atomic():
         Job.objects.filter(pk=job.pk).update(state="lost")
     with pytest.raises(IntegrityError), transaction.atomic():

@@ -10,7 +10,7 @@ from jobs import services
 from jobs.models import Job
 from tests.conftest import login
 from tests.factories import EnterpriseFactory
-from tests.jobs.helpers import read_rows
+from tests.jobs.helpers import read_rows, use_runner
 
 
 def _finished_export(user, content=b"PK-xlsx", name="隐患台账_20261123.xlsx"):
@@ -18,8 +18,8 @@ def _finished_export(user, content=b"PK-xlsx", name="隐患台账_20261123.xlsx"
         out.write(content)
         return {"rows": 3, "file_name": name}
 
-    services.register(Job.Kind.EXPORT_LEDGER, runner)
-    job = Job.objects.create(user=user, kind=Job.Kind.EXPORT_LEDGER)
+    use_runner("export_ledger", runner)
+    job = Job.objects.create(user=user, kind="export_ledger")
     services.run(job.pk)
     job.refresh_from_db()
     assert job.state == Job.State.DONE
@@ -165,7 +165,7 @@ def test_the_list_needs_a_login(client):
 def test_the_list_reports_a_job_whose_worker_died_as_failed_with_a_restart_button(client, personas):
     job = Job.objects.create(
         user=personas.supervisor,
-        kind=Job.Kind.EXPORT_LEDGER,
+        kind="export_ledger",
         state=Job.State.RUNNING,
         started_at=timezone.now(),
         heartbeat_at=timezone.now() - datetime.timedelta(hours=2),
@@ -188,13 +188,13 @@ def test_restarting_a_failed_export_starts_a_new_job(
 
     failed = Job.objects.create(
         user=personas.supervisor,
-        kind=Job.Kind.EXPORT_LEDGER,
+        kind="export_ledger",
         params={"state": ["deadline"]},
         state=Job.State.FAILED,
         finished_at=timezone.now(),
         error="后台进程意外中止，请重新发起",
     )
-    services.register(Job.Kind.EXPORT_LEDGER, runner)
+    use_runner("export_ledger", runner)
     login(client, personas.supervisor)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("jobs:restart", args=[failed.pk]))
@@ -210,7 +210,7 @@ def test_the_progress_fragment_polls_while_running_and_stops_when_finished(
     time_machine.move_to(timezone.now(), tick=False)
     job = Job.objects.create(
         user=personas.supervisor,
-        kind=Job.Kind.EXPORT_LEDGER,
+        kind="export_ledger",
         state=Job.State.RUNNING,
         started_at=timezone.now() - datetime.timedelta(seconds=10),
         heartbeat_at=timezone.now(),
@@ -240,7 +240,7 @@ def test_the_progress_fragment_polls_while_running_and_stops_when_finished(
 def _import_failed_with(user, n_errors):
     return Job.objects.create(
         user=user,
-        kind=Job.Kind.IMPORT_ENTERPRISES,
+        kind="import_enterprises",
         state=Job.State.FAILED,
         started_at=timezone.now(),
         finished_at=timezone.now(),
@@ -280,7 +280,7 @@ def test_a_failed_import_lists_every_error_with_row_and_column(client, personas)
 def test_a_finished_import_shows_what_was_written(client, personas):
     job = Job.objects.create(
         user=personas.admin,
-        kind=Job.Kind.IMPORT_ENTERPRISES,
+        kind="import_enterprises",
         state=Job.State.DONE,
         started_at=timezone.now(),
         finished_at=timezone.now(),

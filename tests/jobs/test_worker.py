@@ -20,7 +20,7 @@ def test_the_database_worker_runs_a_queued_job_to_done(personas, grid, fake_expo
     settings.TASKS = DB_TASKS
     for i in range(3):
         EnterpriseFactory(name=f"东村企业{i}", cell=grid.village_a1)
-    job = services.start(personas.supervisor, Job.Kind.EXPORT_LEDGER, {})
+    job = services.start(personas.supervisor, "export_ledger", {})
     job.refresh_from_db()
     assert job.state == Job.State.QUEUED  # nothing runs until a worker picks it up
     assert DBTaskResult.objects.get(pk=job.task_id).status == "READY"
@@ -41,12 +41,12 @@ def test_run_worker_fails_jobs_left_by_a_dead_worker_then_runs_the_queue(
     settings.TASKS = DB_TASKS
     orphan = Job.objects.create(
         user=personas.supervisor,
-        kind=Job.Kind.EXPORT_LEDGER,
+        kind="export_ledger",
         state=Job.State.RUNNING,
         started_at=timezone.now() - datetime.timedelta(hours=1),
         heartbeat_at=timezone.now() - datetime.timedelta(hours=1),
     )
-    queued = services.start(personas.supervisor, Job.Kind.EXPORT_LEDGER, {})
+    queued = services.start(personas.supervisor, "export_ledger", {})
     out = io.StringIO()
     call_command("run_worker", "--once", stdout=out)
     orphan.refresh_from_db()
