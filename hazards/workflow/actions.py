@@ -1,29 +1,26 @@
-"""The rectification workflow: the only code that changes a hazard's status.
+"""The workflow actions: each public function here is a verb of docs/domain.md, declared
+once with ``@declare`` (rule, guards, page form, URL segment, success message).
 
-Every public function is a verb of DESIGN.md. Each one checks, in this order:
-the user may see the hazard (else ``Http404``), the user's role may take the action
-(else ``NotAllowed``), the hazard is in a state the action starts from and the rules
-of DESIGN.md hold (else ``WorkflowError``), and the inputs are complete (else
-``WorkflowError``). Then, in one transaction, a conditional UPDATE changes the hazard
-only if it is still in the state (and the pinned values) the caller saw, and exactly
-one ``HazardEvent`` is appended. If another user got there first, the UPDATE matches
-no row, nothing is written and ``StaleTransition`` explains it.
+Every verb checks, in this order: the user may see the hazard (else ``Http404``), the
+user's role may take the action (else ``NotAllowed``), the hazard is in a state the action
+starts from (else ``WorkflowError``), the action's guards hold (each refuses as it
+declares), and the inputs are complete (else ``WorkflowError``). Then ``_apply`` changes
+the hazard with one conditional UPDATE and appends one event.
 
 ``at`` (default: now) is the moment of the action; imports and the demo generator pass
-past moments so that history reads as it happened.
+past moments so that history reads as it happened. Guards read "today" from it too.
+
+The order of the declarations is the order the hazard page offers the actions in.
 """
 
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import NamedTuple
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _l
 
-from core.sequences import bump_to_at_least, next_value
+from core.sequences import next_value
 from grid import roles, scoping
 from hazards.models import (
     OPEN_STATES,
@@ -33,260 +30,69 @@ from hazards.models import (
     HazardPhoto,
     Level,
     ListingLevel,
-    Status,
     Subject,
     SupervisionOrder,
 )
+from hazards.workflow.base import (
+    FIELD_WORKERS,
+    SUPERVISORS,
+    Guard,
+    NotAllowed,
+    S,
+    WorkflowError,
+    _apply,
+    _attach_photos,
+    _check_role,
+    _event_data,
+    _now,
+    _today,
+    check,
+    declare,
+)
 
-S = Status
 RECURRENCE_DAYS = 90
 
 
-class WorkflowError(Exception):
-    """The action cannot be taken; ``message`` says why, in Chinese."""
+# --- guards: rules beyond role and state ------------------------------------------------------
 
-    status_code = 400
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = str(message)
-
-
-class NotAllowed(WorkflowError):
-    """The user's role (or relation to the hazard) does not permit the action."""
-
-    status_code = 403
-
-
-class StaleTransition(WorkflowError):
-    """Someone else changed the hazard since the caller read it."""
-
-    status_code = 409
-
-
-@dataclass(frozen=True)
-class Rule:
-    sources: frozenset
-    target: str | None  # None: stays in the state it was in (self-loop)
-    roles: frozenset
-    label: str
-
-
-_FIELD_WORKERS = frozenset({roles.INSPECTOR, roles.SUPERVISOR, roles.COUNTY})
-_SUPERVISORS = frozenset({roles.SUPERVISOR, roles.COUNTY})
-
-RULES = {
-    "register": Rule(frozenset(), S.FOUND, _FIELD_WORKERS, gettext_lazy("登记隐患")),
-    "set_deadline": Rule(
-        frozenset({S.FOUND}), S.DEADLINE, _FIELD_WORKERS, gettext_lazy("下达限期整改（五定）")
-    ),
-    "request_extension": Rule(
-        frozenset({S.DEADLINE}), None, frozenset({roles.INSPECTOR}), gettext_lazy("申请延期")
-    ),
-    "approve_extension": Rule(
-        frozenset({S.DEADLINE}), None, _SUPERVISORS, gettext_lazy("批准延期")
-    ),
-    "decline_extension": Rule(
-        frozenset({S.DEADLINE}), None, _SUPERVISORS, gettext_lazy("不予延期")
-    ),
-    "extend_deadline": Rule(frozenset({S.DEADLINE}), None, _SUPERVISORS, gettext_lazy("延期")),
-    "report_fixed": Rule(
-        frozenset({S.FOUND, S.DEADLINE}), S.FIXED, _FIELD_WORKERS, gettext_lazy("上报整改完成")
-    ),
-    "reject_fix": Rule(frozenset({S.FIXED}), S.DEADLINE, _SUPERVISORS, gettext_lazy("验收不通过")),
-    "close_out": Rule(frozenset({S.FIXED}), S.CLOSED, _SUPERVISORS, gettext_lazy("销号")),
-    "refer_to_county": Rule(
-        frozenset(OPEN_STATES), None, frozenset({roles.SUPERVISOR}), gettext_lazy("移送县级")
-    ),
-    "void": Rule(frozenset(OPEN_STATES), S.VOID, _SUPERVISORS, gettext_lazy("作废")),
-    "issue_order": Rule(
-        frozenset({S.FOUND, S.DEADLINE}), None, _SUPERVISORS, gettext_lazy("下达督办单")
-    ),
-    "amend": Rule(
-        frozenset({S.FOUND, S.DEADLINE, S.FIXED}), None, _SUPERVISORS, gettext_lazy("更正隐患信息")
-    ),
-    "import": Rule(frozenset(), None, frozenset({roles.ADMIN, roles.COUNTY}), gettext_lazy("导入")),
-}
-
-# Actions a person takes from the hazard page (register and import happen elsewhere).
-PAGE_ACTIONS = [
-    "set_deadline",
-    "report_fixed",
-    "request_extension",
-    "approve_extension",
-    "decline_extension",
-    "extend_deadline",
-    "reject_fix",
-    "close_out",
-    "refer_to_county",
-    "issue_order",
-    "void",
-    "amend",
-]
+REQUEST_PENDING = Guard(
+    lambda hazard, user, today: bool(hazard.extension_requested_until),
+    _l("该隐患没有待审批的延期申请。"),
+)
+NO_REQUEST_PENDING = Guard(
+    lambda hazard, user, today: not hazard.extension_requested_until,
+    _l("已有一条待审批的延期申请，请等待乡镇监管审批。"),
+)
+NOT_THE_FIXER = Guard(
+    lambda hazard, user, today: hazard.fixed_by_id is None or hazard.fixed_by_id != user.pk,
+    _l("销号须由整改上报人以外的人员复查，您不能为自己上报的整改销号。"),
+    refusal=NotAllowed,
+)
+MAJOR_BY_THE_COUNTY = Guard(
+    lambda hazard, user, today: hazard.level != Level.MAJOR or roles.role_of(user) == roles.COUNTY,
+    _l("重大隐患须移送县级，由县级（应急管理局）验收销号。"),
+    refusal=NotAllowed,
+)
+# Without the 五定 a major hazard could never be closed out afterwards.
+MAJOR_NEEDS_ITS_PLAN = Guard(
+    lambda hazard, user, today: not (hazard.level == Level.MAJOR and hazard.status == S.FOUND),
+    _l("重大隐患须先下达限期整改并制定治理方案（五定），再上报整改完成。"),
+)
+MAJOR_ONLY = Guard(
+    lambda hazard, user, today: hazard.level == Level.MAJOR,
+    _l("只有重大隐患需要移送县级。"),
+)
+NOT_YET_REFERRED = Guard(
+    lambda hazard, user, today: hazard.referred_at is None,
+    _l("该重大隐患已移送县级。"),
+)
+OVERDUE_OR_MAJOR = Guard(
+    lambda hazard, user, today: hazard.level == Level.MAJOR or hazard.is_overdue(today),
+    _l("督办单只针对逾期未整改或重大隐患。"),
+)
 
 
-def label(action):
-    return RULES[action].label if action in RULES else action
-
-
-# --- helpers --------------------------------------------------------------------------------
-
-
-def _now(at):
-    return at or timezone.now()
-
-
-def _today(at):
-    return timezone.localdate(_now(at))
-
-
-def _jsonable(value):
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if hasattr(value, "pk"):
-        return value.pk
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    return value
-
-
-def _event_data(changes):
-    skip = {"updated_at"}
-    data = {}
-    for key, value in changes.items():
-        if key in skip:
-            continue
-        key = key[:-3] if key.endswith("_id") else key
-        data[key] = _jsonable(value)
-    return dict(sorted(data.items()))
-
-
-def _check_role(user, action):
-    if roles.role_of(user) not in RULES[action].roles:
-        raise NotAllowed(_("您的角色不能执行“%(action)s”操作。") % {"action": RULES[action].label})
-
-
-def _check_source(hazard, action):
-    if hazard.status not in RULES[action].sources:
-        raise WorkflowError(
-            _("该隐患当前状态为“%(state)s”，不能执行“%(action)s”。")
-            % {"state": hazard.get_status_display(), "action": RULES[action].label}
-        )
-
-
-def _guard(hazard, action, user):
-    """Rules beyond role and state. Returns a refusal message or None."""
-    if (
-        action in ("approve_extension", "decline_extension")
-        and not hazard.extension_requested_until
-    ):
-        return _("该隐患没有待审批的延期申请。")
-    if action == "request_extension" and hazard.extension_requested_until:
-        return _("已有一条待审批的延期申请，请等待乡镇监管审批。")
-    if action == "close_out":
-        if hazard.fixed_by_id is not None and hazard.fixed_by_id == user.pk:
-            return _("销号须由整改上报人以外的人员复查，您不能为自己上报的整改销号。")
-        if hazard.level == Level.MAJOR and roles.role_of(user) != roles.COUNTY:
-            return _("重大隐患须移送县级，由县级（应急管理局）验收销号。")
-    if action == "report_fixed" and hazard.level == Level.MAJOR and hazard.status == S.FOUND:
-        # Without the 五定 a major hazard could never be closed out afterwards.
-        return _("重大隐患须先下达限期整改并制定治理方案（五定），再上报整改完成。")
-    if action == "refer_to_county":
-        if hazard.level != Level.MAJOR:
-            return _("只有重大隐患需要移送县级。")
-        if hazard.referred_at is not None:
-            return _("该重大隐患已移送县级。")
-    if action == "issue_order" and not (
-        hazard.level == Level.MAJOR or hazard.is_overdue(timezone.localdate())
-    ):
-        return _("督办单只针对逾期未整改或重大隐患。")
-    return None
-
-
-def check(hazard, action, user):
-    """Raise the refusal the action would meet now (before any input is looked at)."""
-    scoping.require(user, "view", hazard)
-    _check_role(user, action)
-    _check_source(hazard, action)
-    message = _guard(hazard, action, user)
-    if message:
-        raise (NotAllowed if action == "close_out" else WorkflowError)(message)
-
-
-def available_actions(hazard, user):
-    """The page actions this user may take on this hazard now, in display order."""
-    if not scoping.can_see(user, hazard):
-        return []
-    role = roles.role_of(user)
-    result = []
-    for action in PAGE_ACTIONS:
-        rule = RULES[action]
-        if (
-            role in rule.roles
-            and hazard.status in rule.sources
-            and not _guard(hazard, action, user)
-        ):
-            result.append(action)
-    return result
-
-
-def _apply(
-    hazard, action, *, by, note="", at=None, pin=None, changes=None, data=None, event_data=None
-):
-    """Change the hazard if it is still as the caller saw it, and append one event.
-
-    The event's data is what changed plus ``data``, unless ``event_data`` says otherwise
-    (amend records each changed fact's value before and after).
-    """
-    rule = RULES[action]
-    target = rule.target or hazard.status
-    at = _now(at)
-    changes = dict(changes or {})
-    # updated_at doubles as the row's version: every transition pins the value the caller
-    # read and moves it strictly forward (even under a frozen clock or a past ``at``), so a
-    # stale instance never lands, also for self-loops that change no other column
-    # (issue_order).
-    seen = hazard.updated_at
-    changes["updated_at"] = max(at, seen + timedelta(microseconds=1)) if seen else at
-    with transaction.atomic():
-        matched = Hazard.objects.filter(
-            pk=hazard.pk, status=hazard.status, updated_at=seen, **(pin or {})
-        ).update(status=target, **changes)
-        if matched != 1:
-            raise StaleTransition(_("该隐患已被他人处理，请刷新页面后查看最新状态。"))
-        event = HazardEvent.objects.create(
-            hazard_id=hazard.pk,
-            action=action,
-            actor=by,
-            at=at,
-            from_status=hazard.status,
-            to_status=target,
-            note=note or "",
-            data=(_event_data({**changes, **(data or {})}) if event_data is None else event_data),
-        )
-    hazard.refresh_from_db()
-    return event
-
-
-def _attach_photos(hazard, photos, kind, by, event, at):
-    for p in photos:
-        HazardPhoto.objects.create(
-            hazard=hazard,
-            kind=kind,
-            image=p.image,
-            thumbnail=p.thumbnail,
-            width=p.width,
-            height=p.height,
-            uploaded_by=by,
-            uploaded_at=_now(at),
-            event=event,
-        )
+# --- input checks shared by several verbs ---------------------------------------------------
 
 
 def _require_text(value, message):
@@ -342,6 +148,7 @@ def _is_recurrence(enterprise, checklist_item, found_on):
     ).exists()
 
 
+@declare(sources=frozenset(), target=S.FOUND, roles=FIELD_WORKERS, label=_l("登记隐患"))
 def register(
     *,
     enterprise,
@@ -455,9 +262,19 @@ def register(
     return hazard
 
 
-# --- transitions ----------------------------------------------------------------------------
+# --- transitions, in the order the hazard page offers them ------------------------------------
 
 
+@declare(
+    sources=frozenset({S.FOUND}),
+    target=S.DEADLINE,
+    roles=FIELD_WORKERS,
+    label=_l("下达限期整改（五定）"),
+    page=True,
+    form="hazards.forms.SetDeadlineForm",
+    url="set-deadline",
+    success=_l("已下达限期整改。"),
+)
 def set_deadline(
     hazard,
     *,
@@ -471,7 +288,7 @@ def set_deadline(
     at=None,
 ):
     """限期整改 with the 五定. The first deadline is also kept as the original."""
-    check(hazard, "set_deadline", by)
+    check(hazard, "set_deadline", by, at)
     _validate_deadline(hazard, deadline, at)
     measures = _require_text(measures, _("请填写整改措施。"))
     responsible_person = _require_text(responsible_person, _("请填写整改责任人。"))
@@ -497,86 +314,20 @@ def set_deadline(
     )
 
 
-def request_extension(hazard, *, by, until, reason, at=None):
-    """申请延期: an inspector asks; the deadline changes only when a supervisor approves."""
-    check(hazard, "request_extension", by)
-    reason = _require_text(reason, _("请填写延期理由。"))
-    _validate_extension(hazard, until, at, _("申请延期的日期须晚于当前整改期限。"))
-    return _apply(
-        hazard,
-        "request_extension",
-        by=by,
-        note=reason,
-        at=at,
-        pin={"extension_requested_until__isnull": True},
-        changes={"extension_requested_until": until, "extension_reason": reason},
-    )
-
-
-def approve_extension(hazard, *, by, note="", at=None):
-    """批准延期: the requested date becomes the deadline; the original one is kept."""
-    check(hazard, "approve_extension", by)
-    until = hazard.extension_requested_until
-    if until < _today(at):
-        raise WorkflowError(_("申请延期的日期已过，请不予延期，或由监管人员直接延期。"))
-    return _apply(
-        hazard,
-        "approve_extension",
-        by=by,
-        note=note,
-        at=at,
-        pin={"deadline": hazard.deadline, "extension_requested_until": until},
-        changes={
-            "deadline": until,
-            "extension_requested_until": None,
-            "extension_reason": "",
-        },
-        data={"previous_deadline": hazard.deadline},
-    )
-
-
-def decline_extension(hazard, *, by, note, at=None):
-    check(hazard, "decline_extension", by)
-    note = _require_text(note, _("请填写不予延期的理由。"))
-    return _apply(
-        hazard,
-        "decline_extension",
-        by=by,
-        note=note,
-        at=at,
-        pin={"extension_requested_until": hazard.extension_requested_until},
-        changes={"extension_requested_until": None, "extension_reason": ""},
-    )
-
-
-def _drop_pending_request(hazard):
-    """The changes that withdraw a pending extension request — none when there is none,
-    so the history records only what really changed."""
-    if hazard.extension_requested_until is None:
-        return {}
-    return {"extension_requested_until": None, "extension_reason": ""}
-
-
-def extend_deadline(hazard, *, by, until, reason, at=None):
-    """延期 decided by a supervisor directly, with a reason; the original deadline stays."""
-    check(hazard, "extend_deadline", by)
-    reason = _require_text(reason, _("请填写延期理由。"))
-    _validate_extension(hazard, until, at, _("延期后的期限须晚于当前整改期限。"))
-    return _apply(
-        hazard,
-        "extend_deadline",
-        by=by,
-        note=reason,
-        at=at,
-        pin={"deadline": hazard.deadline},
-        changes={"deadline": until, **_drop_pending_request(hazard)},
-        data={"previous_deadline": hazard.deadline},
-    )
-
-
+@declare(
+    sources=frozenset({S.FOUND, S.DEADLINE}),
+    target=S.FIXED,
+    roles=FIELD_WORKERS,
+    label=_l("上报整改完成"),
+    guards=(MAJOR_NEEDS_ITS_PLAN,),
+    page=True,
+    form="hazards.forms.ReportFixedForm",
+    url="report-fixed",
+    success=_l("已上报整改完成，等待复查验收。"),
+)
 def report_fixed(hazard, *, by, fixed_on, note, after_photos, at=None):
     """上报整改完成, with at least one after-photo."""
-    check(hazard, "report_fixed", by)
+    check(hazard, "report_fixed", by, at)
     note = _require_text(note, _("请填写整改情况说明。"))
     if not isinstance(fixed_on, date):
         raise WorkflowError(_("请填写整改完成日期。"))
@@ -604,9 +355,139 @@ def report_fixed(hazard, *, by, fixed_on, note, after_photos, at=None):
     return event
 
 
+@declare(
+    sources=frozenset({S.DEADLINE}),
+    target=None,
+    roles=frozenset({roles.INSPECTOR}),
+    label=_l("申请延期"),
+    guards=(NO_REQUEST_PENDING,),
+    page=True,
+    form="hazards.forms.RequestExtensionForm",
+    url="request-extension",
+    success=_l("已提交延期申请，等待乡镇监管审批。"),
+)
+def request_extension(hazard, *, by, until, reason, at=None):
+    """申请延期: an inspector asks; the deadline changes only when a supervisor approves."""
+    check(hazard, "request_extension", by, at)
+    reason = _require_text(reason, _("请填写延期理由。"))
+    _validate_extension(hazard, until, at, _("申请延期的日期须晚于当前整改期限。"))
+    return _apply(
+        hazard,
+        "request_extension",
+        by=by,
+        note=reason,
+        at=at,
+        pin={"extension_requested_until__isnull": True},
+        changes={"extension_requested_until": until, "extension_reason": reason},
+    )
+
+
+@declare(
+    sources=frozenset({S.DEADLINE}),
+    target=None,
+    roles=SUPERVISORS,
+    label=_l("批准延期"),
+    guards=(REQUEST_PENDING,),
+    page=True,
+    form="hazards.forms.ApproveExtensionForm",
+    url="approve-extension",
+    success=_l("已批准延期。"),
+)
+def approve_extension(hazard, *, by, note="", at=None):
+    """批准延期: the requested date becomes the deadline; the original one is kept."""
+    check(hazard, "approve_extension", by, at)
+    until = hazard.extension_requested_until
+    if until < _today(at):
+        raise WorkflowError(_("申请延期的日期已过，请不予延期，或由监管人员直接延期。"))
+    return _apply(
+        hazard,
+        "approve_extension",
+        by=by,
+        note=note,
+        at=at,
+        pin={"deadline": hazard.deadline, "extension_requested_until": until},
+        changes={
+            "deadline": until,
+            "extension_requested_until": None,
+            "extension_reason": "",
+        },
+        data={"previous_deadline": hazard.deadline},
+    )
+
+
+@declare(
+    sources=frozenset({S.DEADLINE}),
+    target=None,
+    roles=SUPERVISORS,
+    label=_l("不予延期"),
+    guards=(REQUEST_PENDING,),
+    page=True,
+    form="hazards.forms.DeclineExtensionForm",
+    url="decline-extension",
+    success=_l("已不予延期。"),
+)
+def decline_extension(hazard, *, by, note, at=None):
+    check(hazard, "decline_extension", by, at)
+    note = _require_text(note, _("请填写不予延期的理由。"))
+    return _apply(
+        hazard,
+        "decline_extension",
+        by=by,
+        note=note,
+        at=at,
+        pin={"extension_requested_until": hazard.extension_requested_until},
+        changes={"extension_requested_until": None, "extension_reason": ""},
+    )
+
+
+def _drop_pending_request(hazard):
+    """The changes that withdraw a pending extension request — none when there is none,
+    so the history records only what really changed."""
+    if hazard.extension_requested_until is None:
+        return {}
+    return {"extension_requested_until": None, "extension_reason": ""}
+
+
+@declare(
+    sources=frozenset({S.DEADLINE}),
+    target=None,
+    roles=SUPERVISORS,
+    label=_l("延期"),
+    page=True,
+    form="hazards.forms.ExtendDeadlineForm",
+    url="extend",
+    success=_l("已延期。"),
+)
+def extend_deadline(hazard, *, by, until, reason, at=None):
+    """延期 decided by a supervisor directly, with a reason; the original deadline stays."""
+    check(hazard, "extend_deadline", by, at)
+    reason = _require_text(reason, _("请填写延期理由。"))
+    _validate_extension(hazard, until, at, _("延期后的期限须晚于当前整改期限。"))
+    return _apply(
+        hazard,
+        "extend_deadline",
+        by=by,
+        note=reason,
+        at=at,
+        pin={"deadline": hazard.deadline},
+        changes={"deadline": until, **_drop_pending_request(hazard)},
+        data={"previous_deadline": hazard.deadline},
+    )
+
+
+@declare(
+    sources=frozenset({S.FIXED}),
+    target=S.DEADLINE,
+    roles=SUPERVISORS,
+    label=_l("验收不通过"),
+    page=True,
+    form="hazards.forms.RejectFixForm",
+    url="reject-fix",
+    success=_l("验收不通过，已退回限期整改。"),
+)
 def reject_fix(hazard, *, by, new_deadline, note, at=None):
     """验收不通过: back to DEADLINE with a new deadline and the reason."""
-    check(hazard, "reject_fix", by)
+    check(hazard, "reject_fix", by, at)
     note = _require_text(note, _("请填写验收不通过的原因。"))
     _validate_deadline(hazard, new_deadline, at)
     return _apply(
@@ -626,6 +507,17 @@ def reject_fix(hazard, *, by, new_deadline, note, at=None):
     )
 
 
+@declare(
+    sources=frozenset({S.FIXED}),
+    target=S.CLOSED,
+    roles=SUPERVISORS,
+    label=_l("销号"),
+    guards=(NOT_THE_FIXER, MAJOR_BY_THE_COUNTY),
+    page=True,
+    form="hazards.forms.CloseOutForm",
+    url="close-out",
+    success=_l("已销号。"),
+)
 def close_out(hazard, *, by, acceptance_note, note="", evidence_photos=(), at=None):
     """销号 after re-check by someone other than the fixer.
 
@@ -633,7 +525,7 @@ def close_out(hazard, *, by, acceptance_note, note="", evidence_photos=(), at=No
     items of the treatment plan, an acceptance/evaluation note and at least one
     after-photo or attachment.
     """
-    check(hazard, "close_out", by)
+    check(hazard, "close_out", by, at)
     acceptance_note = (acceptance_note or "").strip()
     if hazard.level == Level.MAJOR:
         missing = []
@@ -684,9 +576,20 @@ def close_out(hazard, *, by, acceptance_note, note="", evidence_photos=(), at=No
     return event
 
 
+@declare(
+    sources=OPEN_STATES,
+    target=None,
+    roles=frozenset({roles.SUPERVISOR}),
+    label=_l("移送县级"),
+    guards=(MAJOR_ONLY, NOT_YET_REFERRED),
+    page=True,
+    form="hazards.forms.ReferForm",
+    url="refer",
+    success=_l("已移送县级。"),
+)
 def refer_to_county(hazard, *, by, note, at=None):
     """移送: a township hands a major hazard to the county, which alone may close it."""
-    check(hazard, "refer_to_county", by)
+    check(hazard, "refer_to_county", by, at)
     note = _require_text(note, _("请填写移送说明。"))
     now = _now(at)
     return _apply(
@@ -700,13 +603,14 @@ def refer_to_county(hazard, *, by, note, at=None):
     )
 
 
-def void(hazard, *, by, reason, at=None):
-    """误报作废: kept with its reason, excluded from statistics."""
-    check(hazard, "void", by)
-    reason = _require_text(reason, _("请填写作废理由。"))
-    return _apply(hazard, "void", by=by, note=reason, at=at, changes={"void_reason": reason})
-
-
+@declare(
+    sources=frozenset({S.FOUND, S.DEADLINE}),
+    target=None,
+    roles=SUPERVISORS,
+    label=_l("下达督办单"),
+    guards=(OVERDUE_OR_MAJOR,),
+    page=True,  # a page of its own: hazards:order_create
+)
 def issue_order(
     hazard,
     *,
@@ -719,7 +623,7 @@ def issue_order(
     at=None,
 ):
     """督办单 (or 挂牌督办 for a major hazard): numbered, recorded in the history."""
-    check(hazard, "issue_order", by)
+    check(hazard, "issue_order", by, at)
     requirements = _require_text(requirements, _("请填写督办要求。"))
     today = _today(at)
     if not isinstance(deadline, date) or deadline < today:
@@ -769,6 +673,23 @@ def issue_order(
     return order
 
 
+@declare(
+    sources=OPEN_STATES,
+    target=S.VOID,
+    roles=SUPERVISORS,
+    label=_l("作废"),
+    page=True,
+    form="hazards.forms.VoidForm",
+    url="void",
+    success=_l("已作废。"),
+)
+def void(hazard, *, by, reason, at=None):
+    """误报作废: kept with its reason, excluded from statistics."""
+    check(hazard, "void", by, at)
+    reason = _require_text(reason, _("请填写作废理由。"))
+    return _apply(hazard, "void", by=by, note=reason, at=at, changes={"void_reason": reason})
+
+
 # Facts of a hazard that 更正 may change. Level, status and dates have their own actions.
 AMENDABLE = (
     "description",
@@ -798,6 +719,16 @@ def _amended_value(name, value):
     return value
 
 
+@declare(
+    sources=frozenset({S.FOUND, S.DEADLINE, S.FIXED}),
+    target=None,
+    roles=SUPERVISORS,
+    label=_l("更正隐患信息"),
+    page=True,
+    form="hazards.forms.AmendForm",
+    url="amend",
+    success=_l("已更正隐患信息。"),
+)
 def amend(hazard, *, by, note, at=None, **facts):
     """更正: a supervisor corrects the facts of an open hazard, with a reason.
 
@@ -805,7 +736,7 @@ def amend(hazard, *, by, note, at=None, **facts):
     columns); without this it could never be closed out. Only the facts that really
     change are written; the event keeps each one's value before and after.
     """
-    check(hazard, "amend", by)
+    check(hazard, "amend", by, at)
     unknown = sorted(set(facts) - set(AMENDABLE))
     if unknown:
         raise WorkflowError(
@@ -850,177 +781,3 @@ def amend(hazard, *, by, note, at=None, **facts):
         changes=changes,
         event_data=_event_data({"before": before, "after": dict(changes)}),
     )
-
-
-# --- import of an existing ledger -----------------------------------------------------------
-
-IMPORT_BATCH = 1000
-_NUMBER_PREFIX = "YH"
-
-
-class ImportRecord(NamedTuple):
-    """One validated row of an old ledger, as compact as a tuple (hazards.imports builds it).
-
-    ``number`` is "" when the system assigns one; ``line`` is the row number in the file.
-    """
-
-    line: int
-    number: str
-    uscc: str
-    enterprise_id: int | None
-    cell_id: int | None
-    township_id: int | None
-    industry: str
-    description: str
-    location: str
-    level: str
-    category: str
-    found_on: date
-    finder_names: str
-    measures: str
-    responsible_person: str
-    funds_yuan: Decimal | None
-    deadline: date | None
-    fixed_on: date | None
-    closed_on: date | None
-
-    def row_data(self):
-        """The row as JSON-ready text: kept in the import event, compared on re-import."""
-
-        def iso(value):
-            return value.isoformat() if value else ""
-
-        return {
-            "number": self.number,
-            "uscc": self.uscc,
-            "description": self.description,
-            "location": self.location,
-            "level": self.level,
-            "category": self.category,
-            "found_on": iso(self.found_on),
-            "finder_names": self.finder_names,
-            "measures": self.measures,
-            "responsible_person": self.responsible_person,
-            "funds_yuan": "" if self.funds_yuan is None else str(self.funds_yuan),
-            "deadline": iso(self.deadline),
-            "fixed_on": iso(self.fixed_on),
-            "closed_on": iso(self.closed_on),
-        }
-
-
-def imported_status(deadline, fixed_on, closed_on):
-    """The state an imported row is in, read from its dates (DESIGN.md, import)."""
-    if closed_on:
-        return S.CLOSED
-    if fixed_on:
-        return S.FIXED
-    if deadline:
-        return S.DEADLINE
-    return S.FOUND
-
-
-def _split_number(number):
-    year, seq = number[len(_NUMBER_PREFIX) :].split("-")
-    return int(year), int(seq)
-
-
-def _reserve_numbers(records):
-    """Bump each year's counter past the numbers the file brings, then hand out the next
-    numbers (one block per year, in file order) to the rows that have none."""
-    brought = {}
-    wanted = {}
-    for r in records:
-        if r.number:
-            year, seq = _split_number(r.number)
-            brought[year] = max(brought.get(year, 0), seq)
-        else:
-            year = r.found_on.year
-            wanted[year] = wanted.get(year, 0) + 1
-    for year, seq in sorted(brought.items()):
-        bump_to_at_least(f"{_NUMBER_PREFIX}{year}", seq)
-    return {
-        year: next_value(f"{_NUMBER_PREFIX}{year}", count) for year, count in sorted(wanted.items())
-    }
-
-
-def import_records(records, *, by, at=None, progress=None):
-    """Write validated rows of an old ledger: the hazards and ONE ``import`` event each.
-
-    The state follows from the dates (销号日期 → CLOSED, else 整改完成日期 → FIXED, else
-    整改期限 → DEADLINE, else FOUND). A major hazard imported as CLOSED is a historical
-    record that was never closed out by the county in this system: its event says so.
-    Everything runs in one transaction, in batches of ``IMPORT_BATCH`` rows for both
-    hazards and events, so memory stays flat for files of 50,000 rows. ``by=None`` is for
-    trusted callers (a command run without ``--user``). Returns the number written.
-    """
-    if by is not None:
-        _check_role(by, "import")
-        scope = scoping.scope_of(by)
-        if any(not scope.contains(r.township_id, r.cell_id) for r in records):
-            raise NotAllowed(_("导入的企业不在您的管辖范围内。"))
-    now = _now(at)
-    done = 0
-    with transaction.atomic():
-        next_free = _reserve_numbers(records)
-        for start in range(0, len(records), IMPORT_BATCH):
-            batch = records[start : start + IMPORT_BATCH]
-            hazards = []
-            for r in batch:
-                number = r.number
-                if not number:
-                    year = r.found_on.year
-                    number = f"{_NUMBER_PREFIX}{year}-{next_free[year]:06d}"
-                    next_free[year] += 1
-                hazards.append(
-                    Hazard(
-                        number=number,
-                        enterprise_id=r.enterprise_id,
-                        cell_id=r.cell_id,
-                        township_id=r.township_id,
-                        industry=r.industry,
-                        level=r.level,
-                        category=r.category,
-                        subject=Subject.OTHER,
-                        description=r.description,
-                        location=r.location,
-                        found_on=r.found_on,
-                        finder_names=r.finder_names,
-                        registered_by=by,
-                        status=imported_status(r.deadline, r.fixed_on, r.closed_on),
-                        measures=r.measures,
-                        responsible_person=r.responsible_person,
-                        funds_yuan=r.funds_yuan,
-                        deadline=r.deadline,
-                        original_deadline=r.deadline,
-                        fixed_on=r.fixed_on,
-                        closed_on=r.closed_on,
-                        created_at=now,
-                        updated_at=now,
-                    )
-                )
-            Hazard.objects.bulk_create(hazards, batch_size=IMPORT_BATCH)
-            events = []
-            for r, hazard in zip(batch, hazards, strict=True):
-                note = _("从旧台账导入（第 %(line)d 行）。") % {"line": r.line}
-                if hazard.status == S.CLOSED and r.level == Level.MAJOR:
-                    note += _(
-                        "重大隐患按历史记录导入为已销号：销号发生在本系统之外，"
-                        "未经本系统县级验收，判定依据、治理方案和验收材料以原始档案为准。"
-                    )
-                events.append(
-                    HazardEvent(
-                        hazard_id=hazard.pk,
-                        action="import",
-                        actor=by,
-                        at=now,
-                        from_status="",
-                        to_status=hazard.status,
-                        note=note,
-                        data={"line": r.line, "number": hazard.number, "row": r.row_data()},
-                    )
-                )
-            HazardEvent.objects.bulk_create(events, batch_size=IMPORT_BATCH)
-            done += len(batch)
-            if progress is not None:
-                progress(done, len(records))
-    return done
