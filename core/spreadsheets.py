@@ -14,7 +14,9 @@ Usage::
         ...
 
 Every refusal is a ``SpreadsheetError`` whose ``message`` is a Chinese sentence the
-page or command shows as it is.
+page or command shows as it is. XML that does not parse (lxml's and the standard library's
+errors are both ``SyntaxError``s) and XML that declares a DOCTYPE or entities (refused by
+defusedxml, which openpyxl uses when it is installed) are refusals like any other.
 """
 
 import datetime
@@ -23,6 +25,7 @@ import os
 import zipfile
 from dataclasses import dataclass, field
 
+from defusedxml import DefusedXmlException
 from django.conf import settings
 from django.utils.translation import gettext as _
 
@@ -34,6 +37,23 @@ MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024
 MAX_RATIO = 100  # real sheets compress 5–20×; a zip bomb 1000× and more
 RATIO_FLOOR = 1024 * 1024  # tiny members may have any ratio
 MAX_MEMBERS = 2000
+
+
+def _unsafe_xml():
+    return SpreadsheetError(
+        _(
+            "该文件含有 Excel 工作簿不会有的 XML 声明（DOCTYPE 或实体），已拒收。请用 Excel/WPS 另存为 .xlsx 后再导入。"
+        )
+    )
+
+
+def _broken(exc=None):
+    """The refusal for ``exc``: openpyxl wraps what the XML parser raised in a ValueError."""
+    while exc is not None:
+        if isinstance(exc, DefusedXmlException):
+            return _unsafe_xml()
+        exc = exc.__cause__ or exc.__context__
+    return SpreadsheetError(_("无法读取该 Excel 工作簿，文件可能已损坏，请另存为 .xlsx 后重试。"))
 
 
 class SpreadsheetError(Exception):
@@ -182,6 +202,10 @@ class Table:
                         value = value.strip()
                     values[header] = value
                 yield number, values
+        except DefusedXmlException as exc:
+            raise _unsafe_xml() from exc
+        except SyntaxError as exc:
+            raise _broken(exc) from exc
         except (KeyError, ValueError, TypeError, OSError, zipfile.BadZipFile) as exc:
             raise SpreadsheetError(
                 _("读取第 %(row)s 行附近时出错，文件可能已损坏：%(err)s")
@@ -215,10 +239,15 @@ def open_table(source, headers, *, optional=(), sheet=None):
         _check_archive(fh, size)
         try:
             workbook = load_workbook(fh, read_only=True, data_only=True)
-        except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-            raise SpreadsheetError(
-                _("无法读取该 Excel 工作簿，文件可能已损坏，请另存为 .xlsx 后重试。")
-            ) from exc
+        except (
+            InvalidFileException,
+            zipfile.BadZipFile,
+            KeyError,
+            ValueError,
+            OSError,
+            SyntaxError,
+        ) as exc:
+            raise _broken(exc) from exc
         if sheet is not None and sheet in workbook.sheetnames:
             ws = workbook[sheet]
         else:
@@ -226,7 +255,11 @@ def open_table(source, headers, *, optional=(), sheet=None):
         if ws is None:
             workbook.close()
             raise SpreadsheetError(_("该工作簿中没有工作表。"))
-        first = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), None)
+        try:
+            first = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), None)
+        except (SyntaxError, KeyError, ValueError, TypeError, OSError, zipfile.BadZipFile) as exc:
+            workbook.close()
+            raise _broken(exc) from exc
         if first is None or all(v is None for v in first):
             workbook.close()
             raise SpreadsheetError(

@@ -7,14 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import EnterpriseStatus, Industry, RiskColour, Scale
 from grid import scoping
+from grid.forms import CellChoiceField
 from grid.models import GridCell
-
-
-class CellChoiceField(forms.ModelChoiceField):
-    """Cells in tree order, indented by level so the tree reads in a plain <select>."""
-
-    def label_from_instance(self, obj):
-        return "　" * (obj.level - 1) + obj.name
 
 
 class CellFilter(django_filters.ModelChoiceFilter):
