@@ -105,7 +105,7 @@ def test_fixed_on_the_spot_needs_an_after_photo(personas, enterprise_a1):
 
 
 def test_a_major_hazard_cannot_be_fixed_on_the_spot(personas, enterprise_a1):
-    with pytest.raises(workflow.WorkflowError):
+    with pytest.raises(workflow.WorkflowError, match="重大隐患不能立查立改"):
         workflow.register(
             enterprise=enterprise_a1,
             by=personas.inspector,
@@ -159,18 +159,18 @@ def test_registering_with_an_unknown_choice_is_refused_with_a_message(
 
 
 def test_a_found_date_in_the_future_is_refused(personas, enterprise_a1):
-    with pytest.raises(workflow.WorkflowError):
+    with pytest.raises(workflow.WorkflowError, match="发现日期不能晚于今天"):
         make_hazard(enterprise_a1, personas.inspector, found_on=today() + DAY)
 
 
 def test_registering_at_an_enterprise_outside_the_scope_is_not_found(personas, enterprise_b):
-    with pytest.raises(Http404):
+    with pytest.raises(Http404, match="not found"):
         make_hazard(enterprise_b, personas.inspector)
     assert not Hazard.objects.exists()
 
 
 def test_an_administrator_cannot_register_hazards(personas, enterprise_a1):
-    with pytest.raises(workflow.NotAllowed):
+    with pytest.raises(workflow.NotAllowed, match="您的角色不能执行“登记隐患”操作"):
         make_hazard(enterprise_a1, personas.admin)
 
 
@@ -249,9 +249,10 @@ def test_setting_the_deadline_keeps_it_as_the_original_deadline(personas, enterp
 
 
 def test_a_deadline_before_today_is_refused(personas, enterprise_a1):
-    hazard = make_hazard(enterprise_a1, personas.inspector)
+    # Found earlier, so yesterday is after the found date and only "before today" refuses.
+    hazard = make_hazard(enterprise_a1, personas.inspector, found_on=today() - 10 * DAY)
     before = snapshot(hazard)
-    with pytest.raises(workflow.WorkflowError):
+    with pytest.raises(workflow.WorkflowError, match="整改期限不能早于今天"):
         workflow.set_deadline(
             hazard, by=personas.inspector, **deadline_kwargs(deadline=today() - DAY)
         )
@@ -303,7 +304,7 @@ def test_a_declined_extension_keeps_the_deadline(personas, enterprise_a1):
     workflow.request_extension(
         hazard, by=personas.inspector, until=original + 20 * DAY, reason="等待配件"
     )
-    with pytest.raises(workflow.WorkflowError):
+    with pytest.raises(workflow.WorkflowError, match="请填写不予延期的理由"):
         workflow.decline_extension(hazard, by=personas.supervisor, note="")
     workflow.decline_extension(hazard, by=personas.supervisor, note="配件可就近采购")
     assert hazard.deadline == original
@@ -331,9 +332,9 @@ def test_an_extension_to_a_date_already_past_is_refused(personas, enterprise_a1)
     past = today() - DAY
     assert past > hazard.deadline
     before = snapshot(hazard)
-    with pytest.raises(workflow.WorkflowError):
+    with pytest.raises(workflow.WorkflowError, match="延期后的期限不能早于今天"):
         workflow.extend_deadline(hazard, by=personas.supervisor, until=past, reason="补办")
-    with pytest.raises(workflow.WorkflowError):
+    with pytest.raises(workflow.WorkflowError, match="延期后的期限不能早于今天"):
         workflow.request_extension(hazard, by=personas.inspector, until=past, reason="补办")
     assert snapshot(hazard) == before
 
@@ -344,7 +345,7 @@ def test_an_extension_request_whose_date_has_passed_cannot_be_approved(personas,
         hazard, by=personas.inspector, until=hazard.deadline + DAY, reason="等待配件"
     )
     with time_machine.travel(hazard.deadline + 5 * DAY, tick=False):
-        with pytest.raises(workflow.WorkflowError):
+        with pytest.raises(workflow.WorkflowError, match="申请延期的日期已过"):
             workflow.approve_extension(hazard, by=personas.supervisor)
         workflow.decline_extension(hazard, by=personas.supervisor, note="申请已过期")
     assert hazard.extension_requested_until is None
@@ -354,11 +355,11 @@ def test_an_inspector_cannot_extend_a_deadline_and_a_supervisor_need_not_ask(
     personas, enterprise_a1
 ):
     hazard = make_hazard(enterprise_a1, personas.inspector, "deadline")
-    with pytest.raises(workflow.NotAllowed):
+    with pytest.raises(workflow.NotAllowed, match="您的角色不能执行“延期”操作"):
         workflow.extend_deadline(
             hazard, by=personas.inspector, until=hazard.deadline + DAY, reason="x"
         )
-    with pytest.raises(workflow.NotAllowed):
+    with pytest.raises(workflow.NotAllowed, match="您的角色不能执行“申请延期”操作"):
         workflow.request_extension(
             hazard, by=personas.supervisor, until=hazard.deadline + DAY, reason="x"
         )
@@ -369,7 +370,7 @@ def test_a_second_extension_request_waits_for_the_first(personas, enterprise_a1)
     workflow.request_extension(
         hazard, by=personas.inspector, until=hazard.deadline + DAY, reason="等待配件"
     )
-    with pytest.raises(workflow.WorkflowError):
+    with pytest.raises(workflow.WorkflowError, match="已有一条待审批的延期申请"):
         workflow.request_extension(
             hazard, by=personas.inspector2, until=hazard.deadline + 2 * DAY, reason="x"
         )
@@ -391,8 +392,11 @@ def test_reporting_a_fix_needs_an_after_photo(personas, enterprise_a1):
 
 def test_a_fix_dated_in_the_future_or_before_the_find_is_refused(personas, enterprise_a1):
     hazard = make_hazard(enterprise_a1, personas.inspector, "deadline")
-    for fixed_on in (today() + DAY, hazard.found_on - DAY):
-        with pytest.raises(workflow.WorkflowError):
+    for fixed_on, refusal in (
+        (today() + DAY, "整改完成日期不能晚于今天"),
+        (hazard.found_on - DAY, "整改完成日期不能早于发现日期"),
+    ):
+        with pytest.raises(workflow.WorkflowError, match=refusal):
             workflow.report_fixed(
                 hazard,
                 by=personas.inspector,
@@ -446,11 +450,11 @@ def test_rejecting_a_fix_clears_the_fix_and_sets_a_new_deadline(personas, enterp
 
 
 def test_rejecting_a_fix_needs_a_reason_and_a_deadline_not_in_the_past(personas, enterprise_a1):
-    hazard = make_hazard(enterprise_a1, personas.inspector, "fixed")
+    hazard = make_hazard(enterprise_a1, personas.inspector, "fixed", found_on=today() - 10 * DAY)
     before = snapshot(hazard)
-    with pytest.raises(workflow.WorkflowError):
+    with pytest.raises(workflow.WorkflowError, match="请填写验收不通过的原因"):
         workflow.reject_fix(hazard, by=personas.supervisor, new_deadline=today(), note=" ")
-    with pytest.raises(workflow.WorkflowError):
+    with pytest.raises(workflow.WorkflowError, match="整改期限不能早于今天"):
         workflow.reject_fix(
             hazard, by=personas.supervisor, new_deadline=today() - DAY, note="不合格"
         )
@@ -496,7 +500,7 @@ def test_the_reporter_of_a_fix_cannot_close_it_out(personas, enterprise_a1):
 
 def test_closing_a_general_hazard_needs_an_acceptance_note(personas, enterprise_a1):
     hazard = make_hazard(enterprise_a1, personas.inspector, "fixed")
-    with pytest.raises(workflow.WorkflowError):
+    with pytest.raises(workflow.WorkflowError, match="请填写复查验收意见"):
         workflow.close_out(hazard, by=personas.supervisor, acceptance_note="  ")
     assert hazard.status == S.FIXED
 
@@ -524,13 +528,13 @@ def test_a_township_supervisor_cannot_close_a_major_hazard_but_can_refer_it(
     workflow.refer_to_county(hazard, by=personas.supervisor, note="请县局验收")
     assert hazard.status == S.FIXED
     assert hazard.referred_at is not None
-    with pytest.raises(workflow.WorkflowError):
+    with pytest.raises(workflow.WorkflowError, match="该重大隐患已移送县级"):
         workflow.refer_to_county(hazard, by=personas.supervisor2, note="再次移送")
 
 
 def test_a_general_hazard_is_not_referred_to_the_county(personas, enterprise_a1):
     hazard = make_hazard(enterprise_a1, personas.inspector, "deadline")
-    with pytest.raises(workflow.WorkflowError):
+    with pytest.raises(workflow.WorkflowError, match="只有重大隐患需要移送县级"):
         workflow.refer_to_county(hazard, by=personas.supervisor, note="移送")
 
 
@@ -637,7 +641,9 @@ def test_a_voided_hazard_takes_no_further_action(personas, enterprise_a1, action
     assert hazard.void_reason == "重复登记"
     assert workflow.available_actions(hazard, personas.supervisor) == []
     assert workflow.available_actions(hazard, personas.county) == []
-    with pytest.raises(workflow.WorkflowError):
+    # 移送县级 is a supervisor's action: the county user meets the role refusal first.
+    refusal = "您的角色不能执行" if action == "refer_to_county" else "当前状态为“已作废”"
+    with pytest.raises(workflow.WorkflowError, match=refusal):
         workflow.check(hazard, action, personas.county)
 
 
@@ -695,7 +701,7 @@ def test_a_major_hazard_can_be_listed_by_the_county(personas, enterprise_a1):
 def test_a_general_hazard_cannot_be_listed(personas, enterprise_a1):
     at = timezone.now() - 40 * DAY
     hazard = make_hazard(enterprise_a1, personas.inspector, "deadline", at=at)
-    with pytest.raises(workflow.WorkflowError):
+    with pytest.raises(workflow.WorkflowError, match="挂牌督办只适用于重大隐患"):
         workflow.issue_order(
             hazard,
             by=personas.county,
@@ -745,7 +751,7 @@ def test_the_close_out_date_is_the_local_date(personas, enterprise_a1):
 def test_a_user_of_another_township_gets_not_found_and_no_actions(personas, enterprise_a1):
     hazard = make_hazard(enterprise_a1, personas.inspector, "fixed")
     before = snapshot(hazard)
-    with pytest.raises(Http404):
+    with pytest.raises(Http404, match="not found"):
         workflow.close_out(hazard, by=personas.other_supervisor, acceptance_note="合格")
     assert workflow.available_actions(hazard, personas.other_supervisor) == []
     assert snapshot(hazard) == before
