@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyAdmin
 from inspections.models import (
     ChecklistCategory,
     ChecklistItem,
@@ -77,19 +78,6 @@ class ChecklistItemAdmin(admin.ModelAdmin):
     list_filter = ["category__template", "default_level", "is_active"]
     list_select_related = ["category"]
     search_fields = ["text", "basis"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records with legal weight: shown, never edited or deleted from the admin."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class InspectionItemInline(admin.TabularInline):
