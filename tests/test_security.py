@@ -91,8 +91,10 @@ def test_a_workflow_action_without_the_csrf_token_is_refused_and_changes_nothing
 # --- Login throttling -----------------------------------------------------------------------
 
 
-def _try_login(client, username, password):
-    return client.post(reverse("login"), {"username": username, "password": password})
+def _try_login(client, username, password, address="127.0.0.1"):
+    return client.post(
+        reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address
+    )
 
 
 def test_five_wrong_passwords_lock_the_account_even_against_the_right_one(client, personas):
@@ -111,14 +113,39 @@ def test_five_wrong_passwords_lock_the_account_even_against_the_right_one(client
     assert "_auth_user_id" not in client.session
 
 
-def test_a_lockout_is_for_that_account_only(client, personas):
+def test_a_locked_account_stays_locked_from_another_address(client, personas):
     for _ in range(5):
-        _try_login(client, "inspector_a1", "wrong-password")
+        _try_login(client, "inspector_a1", "wrong-password", address="10.0.0.1")
 
-    response = _try_login(client, "inspector2_a1", "pass-12345")
+    response = _try_login(client, "inspector_a1", "pass-12345", address="10.0.0.2")
+
+    assert response.status_code in (403, 429)
+    assert "登录已暂时锁定" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_another_account_from_another_address_logs_in_during_a_lockout(client, personas):
+    for _ in range(5):
+        _try_login(client, "inspector_a1", "wrong-password", address="10.0.0.1")
+
+    response = _try_login(client, "inspector2_a1", "pass-12345", address="10.0.0.2")
 
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(personas.inspector2.pk)
+
+
+def test_one_address_guessing_across_usernames_is_locked_out(client, personas):
+    """One wrong password on each of five accounts: the address, not an account, is locked."""
+    for username in ["inspector_a1", "inspector2_a1", "supervisor_a", "supervisor2_a", "county"]:
+        response = _try_login(client, username, "wrong-password", address="10.0.0.9")
+    assert "登录已暂时锁定" in response.content.decode()
+
+    refused = _try_login(client, "inspector_b", "pass-12345", address="10.0.0.9")
+    elsewhere = _try_login(Client(), "inspector_b", "pass-12345", address="10.0.0.10")
+
+    assert refused.status_code in (403, 429)
+    assert "登录已暂时锁定" in refused.content.decode()
+    assert elsewhere.status_code == 302
 
 
 def test_four_wrong_passwords_then_the_right_one_logs_in(client, personas):
