@@ -18,5 +18,6 @@ urlpatterns = [
     path("inspections/", include("inspections.urls")),
     path("reports/", include("reports.urls")),
     path("jobs/", include("jobs.urls")),
+    path("criteria/", include("criteria.urls")),
     path("admin/", admin.site.urls),
 ]

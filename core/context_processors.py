@@ -23,6 +23,11 @@ NAV = [
         _("我的导出/导入"),
         {roles.INSPECTOR, roles.SUPERVISOR, roles.COUNTY, roles.ADMIN},
     ),
+    (
+        "criteria:list",
+        _("判定标准"),
+        {roles.INSPECTOR, roles.SUPERVISOR, roles.COUNTY, roles.ADMIN},
+    ),
     ("admin:index", _("系统管理"), {roles.ADMIN}),
 ]
 

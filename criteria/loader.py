@@ -31,6 +31,8 @@ from enterprises.models import Industry
 from .models import INDUSTRY_SEPARATOR
 
 MAX_BYTES = 5 * 1024 * 1024
+# Phrases of criteria_template.json that must not reach the database.
+TEMPLATE_MARKERS = ("此处逐字抄录", "（必填）")
 
 STANDARD_FIELDS = {
     "code": gettext_lazy("代号"),
@@ -227,6 +229,8 @@ def validate(data, Standard):
             "checked_on": _checked_on(row),
             "items_note": row.text("items_note"),
         }
+        if any(marker in values["source"] for marker in TEMPLATE_MARKERS):
+            row.add("source", _("仍是模板中的示例内容，请替换为核对过的原文和来源。"))
         code = values["code"]
         if code and code in codes_in_file:
             row.add("code", _("与标准第 %(n)d 项的代号重复。") % {"n": codes_in_file[code]})
@@ -266,6 +270,9 @@ def validate(data, Standard):
             "source_url": row.url("source_url"),
             "checked_on": _checked_on(row),
         }
+        for name in ("text", "source"):
+            if any(marker in values[name] for marker in TEMPLATE_MARKERS):
+                row.add(name, _("仍是模板中的示例内容，请替换为核对过的原文和来源。"))
         if len(values["keywords"]) > LIMITS["keywords"]:
             row.add("keywords", _("超过 %(n)d 个字。") % {"n": LIMITS["keywords"]})
         if values["standard"] and values["standard"] not in known:
