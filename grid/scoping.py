@@ -175,6 +175,10 @@ _ALLOWED = {
     "report.view": {roles.SUPERVISOR, roles.COUNTY, roles.ADMIN},
     "overdue.board": {roles.SUPERVISOR, roles.COUNTY, roles.ADMIN},
     "coverage.board": {roles.SUPERVISOR, roles.COUNTY, roles.ADMIN},
+    # Closed periods (reports.periods): the county closes and reopens; reading them is
+    # "report.view"; a township supervisor writes the 统计分析 of their own township.
+    "period.close": {roles.COUNTY},
+    "period.analyse": {roles.SUPERVISOR, roles.COUNTY},
 }
 
 

@@ -1,0 +1,402 @@
+"""Closed periods (封账上报): the services of reports.periods and their pages."""
+
+import dataclasses
+import datetime
+import inspect
+import io
+from decimal import Decimal
+from unittest import mock
+
+import pytest
+from django.db import IntegrityError, transaction
+from openpyxl import load_workbook
+
+from hazards import workflow
+from reports import periods
+from reports.models import PeriodAnalysis, PeriodClosing, PeriodKind
+from reports.periods import Period, PeriodError, parse_period
+from reports.queries import Row
+from tests.factories import make_hazard
+from tests.reports.conftest import bulk_hazards, bulk_inspection, enforcement, order
+
+D = datetime.date
+Q2 = Period(PeriodKind.QUARTER, D(2026, 4, 1))
+Q1 = Period(PeriodKind.QUARTER, D(2026, 1, 1))
+
+
+def at(day, hour=10):
+    return datetime.datetime(day.year, day.month, day.day, hour, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def today(time_machine):
+    time_machine.move_to(at(D(2026, 7, 15)), tick=False)
+    return D(2026, 7, 15)
+
+
+@pytest.fixture
+def closed_q1(today, seed004, personas, time_machine):
+    """2026 Q1 closed by the county as of 2026-07-15, an hour after the seed was entered."""
+    time_machine.move_to(at(today, 11), tick=False)
+    return periods.close_period(by=personas.county, period=Q1, as_of=today)
+
+
+def row_of(closing, label):
+    return next(r for r in closing.rows if r["label"] == label)
+
+
+def figures(row):
+    return {k: periods._decode(v) for k, v in row["figures"].items()}
+
+
+# --- periods --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("slug", "kind", "start", "end"),
+    [
+        ("2026-03", PeriodKind.MONTH, D(2026, 3, 1), D(2026, 3, 31)),
+        ("2026-02", PeriodKind.MONTH, D(2026, 2, 1), D(2026, 2, 28)),
+        ("2026-Q1", PeriodKind.QUARTER, D(2026, 1, 1), D(2026, 3, 31)),
+        ("2026-Q4", PeriodKind.QUARTER, D(2026, 10, 1), D(2026, 12, 31)),
+        ("2026", PeriodKind.YEAR, D(2026, 1, 1), D(2026, 12, 31)),
+    ],
+)
+def test_a_period_slug_names_its_first_and_last_day(slug, kind, start, end):
+    period = parse_period(slug)
+    assert (period.kind, period.start, period.end, period.slug) == (kind, start, end, slug)
+
+
+@pytest.mark.parametrize("slug", ["2026-13", "2026-Q5", "26-01", "2026-1", "", "1999"])
+def test_a_malformed_period_slug_gets_a_message(slug):
+    with pytest.raises(PeriodError, match="报表期"):
+        parse_period(slug)
+
+
+def test_the_recent_periods_are_the_ended_ones_newest_first():
+    today = D(2026, 7, 15)
+    assert [p.slug for p in periods.recent_periods(today, PeriodKind.MONTH, 3)] == [
+        "2026-06",
+        "2026-05",
+        "2026-04",
+    ]
+    assert [p.slug for p in periods.recent_periods(today, PeriodKind.QUARTER, 3)] == [
+        "2026-Q2",
+        "2026-Q1",
+        "2025-Q4",
+    ]
+    assert [p.slug for p in periods.recent_periods(today, PeriodKind.YEAR, 2)] == ["2025", "2024"]
+
+
+# --- closing --------------------------------------------------------------------------------
+
+
+def test_closing_stores_the_county_table_with_its_basis_and_who_closed_it(closed_q1, personas):
+    closing = closed_q1
+    assert closing.version == 1 and closing.in_force
+    assert (closing.period_from, closing.period_to, closing.as_of) == (
+        D(2026, 1, 1),
+        D(2026, 3, 31),
+        D(2026, 7, 15),
+    )
+    assert closing.basis == "隐患发现时间 2026-01-01 至 2026-03-31，状态截至 2026-07-15"
+    assert closing.closed_by == personas.county
+    assert [r["label"] for r in closing.rows] == ["甲镇", "乙镇", "合计"]
+    town_a = figures(row_of(closing, "甲镇"))
+    # Q1: 600 closed (Feb) + 40 + 30 in DEADLINE + 4 closed majors + 1 fixed major (Mar).
+    assert (town_a["found_general"], town_a["rectified_general"]) == (670, 600)
+    assert (town_a["found_major"], town_a["rectified_major"]) == (5, 4)
+    assert town_a["rate_major"] == Decimal("80.00")
+    assert figures(row_of(closing, "合计"))["fines_yuan"] == Decimal("212210")
+
+
+def test_the_snapshot_keeps_every_field_and_property_of_a_row(closed_q1):
+    names = {f.name for f in dataclasses.fields(Row)} - {"links"}
+    names |= {n for n, m in inspect.getmembers(Row) if isinstance(m, property)}
+    for row in closed_q1.rows:
+        assert set(row["figures"]) == names
+
+
+def test_the_snapshot_keeps_the_county_excels_columns_and_cells(closed_q1):
+    from reports.exporters import SummaryExporter
+
+    assert [c["header"] for c in closed_q1.columns] == [
+        str(c.header) for c in SummaryExporter.columns
+    ]
+    cells = periods._decode(row_of(closed_q1, "甲镇")["cells"])
+    assert cells[0] == "甲镇" and len(cells) == len(closed_q1.columns)
+
+
+def test_closing_a_period_already_closed_is_refused_and_writes_nothing(closed_q1, personas):
+    with pytest.raises(PeriodError, match="已封账（第1版），如需更正请先重新打开"):
+        periods.close_period(by=personas.county, period=Q1)
+    assert PeriodClosing.objects.count() == 1
+
+
+def test_a_period_not_yet_ended_cannot_be_closed(grid, personas, today):
+    with pytest.raises(PeriodError, match="尚未结束"):
+        periods.close_period(by=personas.county, period=parse_period("2026-07"))
+    with pytest.raises(PeriodError, match="尚未结束"):
+        periods.close_period(by=personas.county, period=parse_period("2026"))
+    assert not PeriodClosing.objects.exists()
+
+
+def test_the_as_of_date_lies_between_the_period_end_and_today(grid, personas, today):
+    with pytest.raises(PeriodError, match="不能早于报表期结束日 2026-03-31"):
+        periods.close_period(by=personas.county, period=Q1, as_of=D(2026, 3, 30))
+    with pytest.raises(PeriodError, match="不能晚于今天"):
+        periods.close_period(by=personas.county, period=Q1, as_of=D(2026, 7, 16))
+    assert not PeriodClosing.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ["inspector", "supervisor", "admin"])
+def test_only_the_county_closes_a_period(grid, personas, today, persona):
+    with pytest.raises(PeriodError, match="只有县级用户可以封账"):
+        periods.close_period(by=getattr(personas, persona), period=Q1)
+    assert not PeriodClosing.objects.exists()
+
+
+def test_two_county_users_closing_at_once_get_one_version_and_a_message(grid, personas, today):
+    first = periods.close_period(by=personas.county, period=Q1)
+    # The second saw no version in force when it checked: the database refuses its insert.
+    with mock.patch.object(periods, "in_force", side_effect=[None, first]):
+        with pytest.raises(PeriodError, match="已封账（第1版）"):
+            periods.close_period(by=personas.county, period=Q1)
+    assert PeriodClosing.objects.count() == 1
+
+
+# --- reopening and versions -----------------------------------------------------------------
+
+
+def test_reopening_needs_a_reason(closed_q1, personas):
+    with pytest.raises(PeriodError, match="请填写重新打开的理由"):
+        periods.reopen_period(by=personas.county, period=Q1, reason="  ")
+    closed_q1.refresh_from_db()
+    assert closed_q1.in_force
+
+
+@pytest.mark.parametrize("persona", ["supervisor", "inspector", "admin"])
+def test_reopening_needs_the_county_role(closed_q1, personas, persona):
+    with pytest.raises(PeriodError, match="只有县级用户可以重新打开"):
+        periods.reopen_period(by=getattr(personas, persona), period=Q1, reason="补录检查")
+    closed_q1.refresh_from_db()
+    assert closed_q1.in_force
+
+
+def test_a_period_not_closed_cannot_be_reopened(grid, personas, today):
+    with pytest.raises(PeriodError, match="未封账，无需重新打开"):
+        periods.reopen_period(by=personas.county, period=Q1, reason="更正")
+
+
+def test_closing_again_after_reopening_writes_version_2_and_keeps_version_1(
+    closed_q1, personas, enterprise_a1, time_machine
+):
+    v1_rows = closed_q1.rows
+    time_machine.move_to(at(D(2026, 7, 16)), tick=False)
+    bulk_hazards(enterprise_a1, 3, found_on=D(2026, 3, 10))  # 补录
+    periods.reopen_period(by=personas.county, period=Q1, reason="甲镇补录 3 处隐患")
+    v2 = periods.close_period(by=personas.county, period=Q1, as_of=D(2026, 7, 15))
+    v1 = PeriodClosing.objects.get(version=1)
+    assert v2.version == 2 and v2.in_force
+    assert not v1.in_force and v1.reopen_reason == "甲镇补录 3 处隐患"
+    assert v1.reopened_by == personas.county
+    assert v1.rows == v1_rows
+    assert figures(row_of(v2, "甲镇"))["found_general"] == 673
+    assert figures(row_of(v1, "甲镇"))["found_general"] == 670
+
+
+def test_a_stale_reopen_gets_a_message(closed_q1, personas):
+    stale = closed_q1
+    PeriodClosing.objects.filter(pk=stale.pk).update(
+        reopened_at=stale.closed_at, reopened_by=personas.county, reopen_reason="先到"
+    )
+    with mock.patch.object(periods, "in_force", return_value=stale):
+        with pytest.raises(PeriodError, match="已被他人重新打开"):
+            periods.reopen_period(by=personas.county, period=Q1, reason="后到")
+    stale.refresh_from_db()
+    assert stale.reopen_reason == "先到"
+
+
+# --- the database's rules -------------------------------------------------------------------
+
+
+def _clone(closing, **changes):
+    fields = {
+        f.name: getattr(closing, f.name)
+        for f in PeriodClosing._meta.concrete_fields
+        if f.name not in ("id",)
+    }
+    fields.update(changes)
+    return PeriodClosing(**fields)
+
+
+def test_the_database_keeps_one_version_in_force(closed_q1):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        _clone(closed_q1, version=2).save()
+
+
+def test_the_database_keeps_version_numbers_unique(closed_q1, personas):
+    PeriodClosing.objects.filter(pk=closed_q1.pk).update(
+        reopened_at=closed_q1.closed_at, reopened_by=personas.county, reopen_reason="更正"
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        _clone(closed_q1, reopened_at=None, reopened_by=None, reopen_reason="").save()
+
+
+def test_the_database_refuses_a_reopening_without_a_reason(closed_q1, personas):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PeriodClosing.objects.filter(pk=closed_q1.pk).update(
+            reopened_at=closed_q1.closed_at, reopened_by=personas.county
+        )
+
+
+def test_the_database_refuses_an_as_of_date_before_the_period_ends(closed_q1):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        _clone(closed_q1, kind=PeriodKind.MONTH, as_of=D(2026, 3, 1)).save()
+
+
+# --- after the closing ----------------------------------------------------------------------
+
+
+def test_the_snapshot_does_not_change_when_records_come_later_but_the_live_figures_do(
+    closed_q1, personas, enterprise_a1, time_machine
+):
+    stored = closed_q1.rows
+    time_machine.move_to(at(D(2026, 7, 20)), tick=False)
+    bulk_hazards(enterprise_a1, 2, found_on=D(2026, 2, 10), by=personas.inspector)
+    closed_q1.refresh_from_db()
+    assert closed_q1.rows == stored
+    rows = periods.display_rows(
+        closed_q1, personas.county, periods.live_cells(closed_q1, personas.county)
+    )
+    town_a = next(r for r in rows if r["label"] == "甲镇")
+    general_found = town_a["cells"][4]
+    assert general_found == {"text": "670", "live": "672"}
+
+
+def test_the_changes_since_the_closing_say_who_entered_what_and_when(
+    closed_q1, personas, enterprise_a1, enterprise_b, time_machine
+):
+    time_machine.move_to(at(D(2026, 7, 20)), tick=False)
+    late = bulk_hazards(enterprise_a1, 1, found_on=D(2026, 2, 10), by=personas.inspector)[0]
+    bulk_hazards(enterprise_a1, 1, found_on=D(2026, 5, 10))  # another period: not listed
+    bulk_inspection(enterprise_b, personas.other_supervisor, date=D(2026, 3, 20))
+    enforcement(enterprise_a1, personas.supervisor, "talk", date=D(2026, 3, 21))
+    order(late, personas.supervisor, issued_on=D(2026, 3, 22))
+    changes, total = periods.changes_since(closed_q1, personas.county)
+    assert total == 4
+    texts = [c.what for c in changes]
+    assert f"补录隐患 {late.number}（东村机械厂，发现日期 2026-02-10）" in texts
+    assert "补录检查：南村化工厂（2026-03-20）" in texts
+    assert "补录执法：约谈提醒，东村机械厂（2026-03-21）" in texts
+    assert any(t.startswith("补录督办单") for t in texts)
+    hazard_change = next(c for c in changes if c.what.startswith("补录隐患"))
+    assert hazard_change.who == personas.inspector.get_full_name()
+    assert hazard_change.at == at(D(2026, 7, 20))
+
+
+def test_a_later_transition_of_a_hazard_of_the_period_is_listed_as_a_correction(
+    grid, personas, enterprise_a1, time_machine
+):
+    time_machine.move_to(at(D(2026, 3, 5)), tick=False)
+    hazard = make_hazard(enterprise_a1, personas.inspector, "deadline")
+    time_machine.move_to(at(D(2026, 4, 2)), tick=False)
+    closing = periods.close_period(by=personas.county, period=parse_period("2026-03"))
+    time_machine.move_to(at(D(2026, 4, 3)), tick=False)
+    workflow.void(hazard, by=personas.supervisor, reason="误报")
+    changes, total = periods.changes_since(closing, personas.county)
+    assert total == 1
+    assert changes[0].what == f"{workflow.label('void')}：隐患 {hazard.number}"
+    assert changes[0].who == personas.supervisor.get_full_name()
+
+
+def test_a_township_supervisor_reads_only_the_changes_of_their_township(
+    closed_q1, personas, enterprise_b, time_machine
+):
+    time_machine.move_to(at(D(2026, 7, 20)), tick=False)
+    bulk_hazards(enterprise_b, 1, found_on=D(2026, 2, 10))
+    assert periods.changes_since(closed_q1, personas.supervisor)[1] == 0
+    assert periods.changes_since(closed_q1, personas.other_supervisor)[1] == 1
+
+
+def test_a_township_supervisor_reads_their_townships_row_and_no_county_total(closed_q1, personas):
+    assert [r["label"] for r in periods.visible_rows(closed_q1, personas.supervisor)] == ["甲镇"]
+    assert [r["label"] for r in periods.visible_rows(closed_q1, personas.other_supervisor)] == [
+        "乙镇"
+    ]
+    assert [r["label"] for r in periods.visible_rows(closed_q1, personas.admin)] == [
+        "甲镇",
+        "乙镇",
+        "合计",
+    ]
+
+
+# --- the closed table's Excel ---------------------------------------------------------------
+
+
+def _workbook(data):
+    book = load_workbook(io.BytesIO(data))
+    return [[c.value for c in row] for row in book.active.iter_rows()]
+
+
+def test_a_closed_quarters_excel_is_the_same_file_tomorrow(
+    closed_q1, personas, enterprise_a1, time_machine
+):
+    first = io.BytesIO()
+    periods.write_closing(closed_q1, personas.county, first)
+    time_machine.move_to(at(D(2026, 7, 16), 15), tick=False)
+    bulk_hazards(enterprise_a1, 2, found_on=D(2026, 2, 10))  # a late entry changes nothing
+    second = io.BytesIO()
+    periods.write_closing(closed_q1, personas.county, second)
+    assert _workbook(first.getvalue()) == _workbook(second.getvalue())
+    assert first.getvalue() == second.getvalue()
+
+
+def test_the_closed_excel_has_the_stored_cells_with_their_types(closed_q1, personas):
+    out = io.BytesIO()
+    periods.write_closing(closed_q1, personas.county, out)
+    book = load_workbook(io.BytesIO(out.getvalue()))
+    sheet = book.active
+    assert "封账第1版" in sheet["A1"].value and closed_q1.basis in sheet["A1"].value
+    assert [c.value for c in sheet[2]] == [c["header"] for c in closed_q1.columns]
+    town_a = [c.value for c in sheet[3]]
+    assert town_a[0] == "甲镇" and town_a[4] == 670
+    rate_major = next(i for i, c in enumerate(closed_q1.columns) if c["header"] == "重大隐患整改率")
+    assert sheet.cell(3, rate_major + 1).number_format == "0.00%"
+    assert sheet.cell(3, rate_major + 1).value == pytest.approx(0.8)
+    assert sheet.cell(5, 1).value == "合计" and sheet.cell(5, 1).font.b
+    assert book.properties.created == closed_q1.closed_at.replace(tzinfo=None)
+
+
+def test_a_township_supervisors_excel_has_only_their_row(closed_q1, personas):
+    out = io.BytesIO()
+    periods.write_closing(closed_q1, personas.supervisor, out)
+    rows = _workbook(out.getvalue())
+    assert [r[0] for r in rows[2:]] == ["甲镇"]
+
+
+# --- the analysis text ----------------------------------------------------------------------
+
+
+def test_a_supervisor_saves_the_analysis_of_their_township_with_the_closed_period(
+    closed_q1, personas, grid
+):
+    periods.save_analysis(
+        by=personas.supervisor, closing=closed_q1, township=grid.town_a, text="整改率稳定"
+    )
+    periods.save_analysis(
+        by=personas.supervisor, closing=closed_q1, township=grid.town_a, text="改后"
+    )
+    assert PeriodAnalysis.objects.get().text == "改后"
+
+
+def test_a_supervisor_cannot_write_the_county_analysis(closed_q1, personas):
+    with pytest.raises(PeriodError, match="只有县级用户可以填写全县的统计分析"):
+        periods.save_analysis(by=personas.supervisor, closing=closed_q1, township=None, text="x")
+    assert not PeriodAnalysis.objects.exists()
+
+
+def test_an_empty_analysis_is_refused(closed_q1, personas):
+    with pytest.raises(PeriodError, match="请填写统计分析"):
+        periods.save_analysis(by=personas.county, closing=closed_q1, township=None, text=" ")
+    assert not PeriodAnalysis.objects.exists()
