@@ -124,7 +124,7 @@ def test_inspectors_and_the_admin_may_not_amend(personas, enterprise_a1, role):
     before = snapshot(hazard)
     user = getattr(personas, role)
     assert "amend" not in workflow.available_actions(hazard, user)
-    with pytest.raises(workflow.NotAllowed):
+    with pytest.raises(workflow.NotAllowed, match="您的角色不能执行“更正隐患信息”操作"):
         workflow.amend(hazard, by=user, note="更正", location="二号车间")
     assert snapshot(hazard) == before
 
@@ -146,7 +146,7 @@ def test_a_stale_instance_is_refused_and_writes_no_event(personas, enterprise_a1
     stale = Hazard.objects.get(pk=hazard.pk)
     workflow.amend(hazard, by=personas.supervisor, note="更正部位", location="二号车间")
     before = snapshot(hazard)
-    with pytest.raises(workflow.StaleTransition):
+    with pytest.raises(workflow.StaleTransition, match="该隐患已被他人处理"):
         workflow.amend(stale, by=personas.county, note="更正描述", description="另一种说法")
     assert snapshot(hazard) == before
     assert Hazard.objects.get(pk=hazard.pk).location == "二号车间"
@@ -213,8 +213,11 @@ def test_bad_input_is_refused_with_a_message_and_changes_nothing(
 def test_the_plan_of_a_major_hazard_keeps_its_funds_and_contingency_plan(personas, enterprise_a1):
     hazard = make_hazard(enterprise_a1, personas.inspector, "deadline", level="major")
     before = snapshot(hazard)
-    for facts in ({"funds_yuan": None}, {"contingency_plan": ""}):
-        with pytest.raises(workflow.WorkflowError):
+    for facts, refusal in (
+        ({"funds_yuan": None}, "重大隐患治理方案须写明整改资金"),
+        ({"contingency_plan": ""}, "重大隐患治理方案须写明应急预案"),
+    ):
+        with pytest.raises(workflow.WorkflowError, match=refusal):
             workflow.amend(hazard, by=personas.county, note="更正", **facts)
     assert snapshot(hazard) == before
 

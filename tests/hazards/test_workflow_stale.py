@@ -80,6 +80,6 @@ def test_a_copy_made_stale_by_another_action_is_refused_too(
     _call(first[0], one, getattr(personas, first[1]))
     after_first = _written(hazard.pk)
     second = second or ("approve_extension", "supervisor2")
-    with pytest.raises(workflow.StaleTransition):
+    with pytest.raises(workflow.StaleTransition, match="该隐患已被他人处理"):
         _call(second[0], two, getattr(personas, second[1]))
     assert _written(hazard.pk) == after_first
