@@ -69,7 +69,7 @@ def test_every_generated_code_is_valid_and_any_changed_check_character_is_not(se
     validate_uscc(code)
     assert check_character(code[:17]) == code[17]
     wrong = ALPHABET[(ALPHABET.index(code[17]) + shift) % 31]
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="校验位错误"):
         validate_uscc(code[:17] + wrong)
 
 
@@ -82,5 +82,5 @@ def test_changing_any_single_character_breaks_the_check(seed, position, shift):
     if replacement == code[position]:  # a shift of 10 or 20 in the digits-only pool
         replacement = pool[(pool.index(code[position]) + 1) % len(pool)]
     changed = code[:position] + replacement + code[position + 1 :]
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="校验位错误"):
         validate_uscc(changed)
