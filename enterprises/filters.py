@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import CompactForm
 from enterprises.models import EnterpriseStatus, Industry, RiskColour, Scale
 from grid import scoping
 from grid.forms import CellChoiceField
@@ -16,6 +17,9 @@ class CellFilter(django_filters.ModelChoiceFilter):
 
 
 class EnterpriseFilter(django_filters.FilterSet):
+    class Meta:
+        form = CompactForm  # small controls in the filter card
+
     q = django_filters.CharFilter(
         method="filter_q", label=_("搜索"), widget=forms.TextInput(attrs={"type": "search"})
     )
@@ -66,13 +70,3 @@ class EnterpriseFilter(django_filters.FilterSet):
             return queryset
         beneath = scoping.cells_for(self._user).filter(path__startswith=cell.path).values("id")
         return queryset.filter(cell_id__in=beneath)
-
-    @property
-    def form(self):
-        form = super().form
-        for field in form.fields.values():
-            if isinstance(field.widget, forms.Select):
-                field.widget.attrs.setdefault("class", "form-select form-select-sm")
-            else:
-                field.widget.attrs.setdefault("class", "form-control form-control-sm")
-        return form

@@ -5,6 +5,7 @@ a form that is valid holds processed photos (oriented, EXIF stripped, JPEG) and 
 file is a Chinese error on its field before anything is written.
 """
 
+from collections.abc import Mapping
 from datetime import timedelta
 
 from django import forms
@@ -23,7 +24,8 @@ def _textarea(rows=3):
 
 
 def bootstrap(form):
-    """Bootstrap classes on every widget: one column, large touch targets on a phone."""
+    """Bootstrap classes on every widget. Superseded by the site's form renderer
+    (core/forms.py), which styles every form; kept only while hazards.filters calls it."""
     for field in form.fields.values():
         widget = field.widget
         if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
@@ -33,12 +35,6 @@ def bootstrap(form):
         elif not isinstance(widget, forms.HiddenInput):
             widget.attrs.setdefault("class", "form-control")
     return form
-
-
-class StyledForm(forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        bootstrap(self)
 
 
 class MultiplePhotoInput(forms.ClearableFileInput):
@@ -69,8 +65,12 @@ class PhotoField(forms.FileField):
         return photos.process_many(files)
 
 
-class ExpectedStateForm(StyledForm):
-    """Every action form carries the version of the hazard the user was looking at."""
+class ExpectedStateForm(forms.Form):
+    """Every action form carries the version of the hazard the user was looking at.
+
+    An action form is named in its action's declaration (``hazards.workflow``); its other
+    fields are named after the workflow verb's keyword arguments.
+    """
 
     seen = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -156,23 +156,26 @@ class AmendForm(ExpectedStateForm):
         return {name: getattr(hazard, name) for name in workflow.AMENDABLE}
 
 
-# url/view name → form class, for the detail page and the action views.
-ACTION_FORMS = {
-    "set_deadline": SetDeadlineForm,
-    "request_extension": RequestExtensionForm,
-    "approve_extension": ApproveExtensionForm,
-    "decline_extension": DeclineExtensionForm,
-    "extend_deadline": ExtendDeadlineForm,
-    "report_fixed": ReportFixedForm,
-    "reject_fix": RejectFixForm,
-    "close_out": CloseOutForm,
-    "refer_to_county": ReferForm,
-    "void": VoidForm,
-    "amend": AmendForm,
-}
+class _ActionForms(Mapping):
+    """Action name → its page form class, read from the workflow's declarations."""
+
+    def __getitem__(self, action):
+        declared = workflow.ACTIONS[action]
+        if declared.form is None:
+            raise KeyError(action)
+        return declared.form_class
+
+    def __iter__(self):
+        return (a.name for a in workflow.page_forms())
+
+    def __len__(self):
+        return len(workflow.page_forms())
 
 
-class RegisterForm(StyledForm):
+ACTION_FORMS = _ActionForms()
+
+
+class RegisterForm(forms.Form):
     """登记隐患 from an enterprise page: short, one column, camera first."""
 
     level = forms.ChoiceField(
@@ -230,7 +233,7 @@ LISTING_TEMPLATE = _(
 )
 
 
-class IssueOrderForm(StyledForm):
+class IssueOrderForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("督办类型"),
         choices=SupervisionOrder.Kind.choices,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hazards import views, views_import
+from hazards import views, views_import, workflow
 
 app_name = "hazards"
 
@@ -18,16 +18,10 @@ urlpatterns = [
     path("<int:pk>/", views.hazard_detail, name="detail"),
     path("<int:pk>/order/", views.order_create, name="order_create"),
     path("<int:pk>/notice/", views.notice, name="notice"),
-    # One POST url per workflow action; names equal the workflow function names.
-    path("<int:pk>/set-deadline/", views.set_deadline, name="set_deadline"),
-    path("<int:pk>/report-fixed/", views.report_fixed, name="report_fixed"),
-    path("<int:pk>/request-extension/", views.request_extension, name="request_extension"),
-    path("<int:pk>/approve-extension/", views.approve_extension, name="approve_extension"),
-    path("<int:pk>/decline-extension/", views.decline_extension, name="decline_extension"),
-    path("<int:pk>/extend/", views.extend_deadline, name="extend_deadline"),
-    path("<int:pk>/reject-fix/", views.reject_fix, name="reject_fix"),
-    path("<int:pk>/close-out/", views.close_out, name="close_out"),
-    path("<int:pk>/refer/", views.refer_to_county, name="refer_to_county"),
-    path("<int:pk>/void/", views.void, name="void"),
-    path("<int:pk>/amend/", views.amend, name="amend"),
+    # One POST url per workflow action declared with a page form, named after the action
+    # (hazards:close_out), all served by the one bridge to the workflow.
+    *(
+        path(f"<int:pk>/{a.url}/", views.hazard_action, {"action": a.name}, name=a.name)
+        for a in workflow.page_forms()
+    ),
 ]

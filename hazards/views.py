@@ -15,7 +15,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.files import private_jpeg
@@ -23,7 +22,7 @@ from core.ids import parse_id
 from grid import roles, scoping
 from hazards import selectors, workflow
 from hazards.filters import TABS, default_order_deadline
-from hazards.forms import ACTION_FORMS, IssueOrderForm, RegisterForm
+from hazards.forms import IssueOrderForm, RegisterForm
 from hazards.models import HazardPhoto, Level, SupervisionOrder
 
 PAGE_SIZE = 50
@@ -32,10 +31,6 @@ PAGE_SIZE = 50
 def version_of(hazard):
     """The token the action forms carry: any transition changes it."""
     return f"{hazard.status}:{hazard.updated_at.isoformat()}"
-
-
-def _stale_message():
-    return _("该隐患已被他人处理，请刷新页面后查看最新状态。")
 
 
 # --- 隐患台账 --------------------------------------------------------------------------------
@@ -99,32 +94,101 @@ def _auto_id(action):
     return f"id_{action}_%s"
 
 
-def _detail_context(request, hazard, bound=None):
-    as_of = timezone.localdate()
-    actions = workflow.available_actions(hazard, request.user)
+def action_forms(hazard, actions, *, url, auto_id=_auto_id, bound=None):
+    """The forms a page shows for ``actions`` on ``hazard``: those declared with a form,
+    blank but for ``seen`` (the version of the hazard the page shows) and their initial
+    values. ``url(action)`` is where each one posts; ``bound`` is ``(action, form)``, a
+    refused form shown again, open, with its input and errors."""
     seen = version_of(hazard)
-    forms = []
+    entries = []
     for action in actions:
-        form_class = ACTION_FORMS.get(action)
-        if form_class is None:
+        declared = workflow.ACTIONS[action]
+        if declared.form is None:
             continue
-        if bound is not None and bound[0] == action:
+        is_bound = bound is not None and bound[0] == action
+        if is_bound:
             form = bound[1]
         else:
+            form_class = declared.form_class
             initial = {"seen": seen}
             if hasattr(form_class, "initial_for"):
                 initial.update(form_class.initial_for(hazard))
-            form = form_class(initial=initial, auto_id=_auto_id(action))
-        forms.append(
+            form = form_class(initial=initial, auto_id=auto_id(action))
+        entries.append(
             {
                 "action": action,
-                "label": workflow.label(action),
+                "label": declared.label,
                 "form": form,
-                "url": reverse(f"hazards:{action}", args=[hazard.pk]),
-                "open": bound is not None and bound[0] == action,
+                "url": url(action),
+                "open": is_bound,
                 "multipart": any(f.widget.needs_multipart_form for f in form.fields.values()),
             }
         )
+    return entries
+
+
+def refuse(request, refusal, page, form=None):
+    """The answer to a refused request: the refusal's message, and the page drawn again
+    with its HTTP status — 400 wrong state or input, 403 not this user's to take, 409
+    someone else acted first (``WorkflowError.status_code``)."""
+    messages.error(request, refusal.message)
+    return page(refusal.status_code, form)
+
+
+def perform(request, form, call, page):
+    """Validate ``form`` and make one workflow call, ``call(cleaned_data)``.
+
+    Returns ``(result, None)``, or ``(None, response)`` with the refusal answered by
+    ``refuse``: invalid input is a 400 (the field errors are on the form); a refusal of the
+    workflow keeps the form and its input only when it is about the input (400).
+    """
+    if not form.is_valid():
+        return None, refuse(request, workflow.WorkflowError(_("请检查填写的内容。")), page, form)
+    try:
+        return call(form.cleaned_data), None
+    except workflow.WorkflowError as exc:
+        return None, refuse(request, exc, page, form if exc.status_code == 400 else None)
+
+
+def act(request, hazard, action, *, page, done, success=None, auto_id=_auto_id):
+    """The one bridge from a POST to a declared workflow action on ``hazard``.
+
+    In order: the version the page was drawn from (``seen``; 409 if the hazard has changed
+    since), ``workflow.check`` (400/403), the action's declared form (400), the declared
+    verb with the form's data (400/403/409). A refusal is answered by ``refuse`` with
+    ``page(status, form)``, the page the form was on; success by the declared message (or
+    ``success``) and a redirect to ``done``.
+    """
+    declared = workflow.ACTIONS[action]
+    form = declared.form_class(request.POST, request.FILES, auto_id=auto_id(action))
+    seen = request.POST.get("seen", "")
+    if seen and seen != version_of(hazard):
+        return refuse(request, workflow.StaleTransition(workflow.stale_message()), page)
+    try:
+        workflow.check(hazard, action, request.user)
+    except workflow.WorkflowError as exc:
+        return refuse(request, exc, page)
+    _event, refused = perform(
+        request,
+        form,
+        lambda data: declared.verb(hazard, by=request.user, **declared.keyword_arguments(data)),
+        page,
+    )
+    if refused is not None:
+        return refused
+    messages.success(request, success or declared.success)
+    return redirect(done)
+
+
+def _detail_context(request, hazard, bound=None):
+    as_of = timezone.localdate()
+    actions = workflow.available_actions(hazard, request.user)
+    forms = action_forms(
+        hazard,
+        actions,
+        url=lambda action: reverse(f"hazards:{action}", args=[hazard.pk]),
+        bound=bound,
+    )
     photos = list(hazard.photos.all())
     events = list(hazard.events.all())
     for e in events:
@@ -158,101 +222,21 @@ def hazard_detail(request, pk):
     return render(request, "hazards/detail.html", _detail_context(request, hazard))
 
 
-def _refuse(request, pk, message, status, bound=None):
-    """Show the hazard as it is now, with why the action was not taken."""
-    messages.error(request, message)
-    hazard = selectors.hazard_get(request.user, pk)
-    return render(
-        request, "hazards/detail.html", _detail_context(request, hazard, bound), status=status
-    )
+@login_required
+@require_POST
+def hazard_action(request, pk, action):
+    """POST ``hazards:<action>``: a declared workflow action from the hazard page."""
+    hazard = selectors.hazard_for_action(request.user, pk)
 
+    def page(status, form=None):
+        """The hazard as it is now, with the refused form (if any) open."""
+        fresh = selectors.hazard_get(request.user, pk)
+        bound = (action, form) if form is not None else None
+        return render(
+            request, "hazards/detail.html", _detail_context(request, fresh, bound), status=status
+        )
 
-def _call_args(action, data):
-    """Map a valid action form's data onto the workflow function's keyword arguments."""
-    data = {k: v for k, v in data.items() if k != "seen"}
-    if action == "set_deadline":
-        return data
-    if action in ("request_extension", "extend_deadline"):
-        return {"until": data["until"], "reason": data["reason"]}
-    if action in ("approve_extension", "decline_extension", "refer_to_county"):
-        return {"note": data["note"]}
-    if action == "report_fixed":
-        return {
-            "fixed_on": data["fixed_on"],
-            "note": data["note"],
-            "after_photos": data["after_photos"],
-        }
-    if action == "reject_fix":
-        return {"new_deadline": data["new_deadline"], "note": data["note"]}
-    if action == "close_out":
-        return {
-            "acceptance_note": data["acceptance_note"],
-            "evidence_photos": data["evidence_photos"],
-        }
-    if action == "void":
-        return {"reason": data["reason"]}
-    if action == "amend":
-        return data
-    raise ValueError(action)
-
-
-_SUCCESS = {
-    "set_deadline": gettext_lazy("已下达限期整改。"),
-    "request_extension": gettext_lazy("已提交延期申请，等待乡镇监管审批。"),
-    "approve_extension": gettext_lazy("已批准延期。"),
-    "decline_extension": gettext_lazy("已不予延期。"),
-    "extend_deadline": gettext_lazy("已延期。"),
-    "report_fixed": gettext_lazy("已上报整改完成，等待复查验收。"),
-    "reject_fix": gettext_lazy("验收不通过，已退回限期整改。"),
-    "close_out": gettext_lazy("已销号。"),
-    "refer_to_county": gettext_lazy("已移送县级。"),
-    "void": gettext_lazy("已作废。"),
-    "amend": gettext_lazy("已更正隐患信息。"),
-}
-
-
-def _action_view(action):
-    function = getattr(workflow, action)
-    form_class = ACTION_FORMS[action]
-
-    @login_required
-    @require_POST
-    def view(request, pk):
-        hazard = selectors.hazard_for_action(request.user, pk)
-        form = form_class(request.POST, request.FILES, auto_id=_auto_id(action))
-        seen = request.POST.get("seen", "")
-        if seen and seen != version_of(hazard):
-            return _refuse(request, pk, _stale_message(), 409)
-        try:
-            workflow.check(hazard, action, request.user)
-        except workflow.WorkflowError as exc:
-            return _refuse(request, pk, exc.message, exc.status_code)
-        if not form.is_valid():
-            return _refuse(request, pk, _("请检查填写的内容。"), 400, bound=(action, form))
-        try:
-            function(hazard, by=request.user, **_call_args(action, form.cleaned_data))
-        except workflow.WorkflowError as exc:
-            bound = (action, form) if exc.status_code == 400 else None
-            return _refuse(request, pk, exc.message, exc.status_code, bound=bound)
-        messages.success(request, _SUCCESS[action])
-        return redirect("hazards:detail", pk=pk)
-
-    view.__name__ = action
-    view.__doc__ = f"POST: workflow.{action} on one hazard."
-    return view
-
-
-set_deadline = _action_view("set_deadline")
-request_extension = _action_view("request_extension")
-approve_extension = _action_view("approve_extension")
-decline_extension = _action_view("decline_extension")
-extend_deadline = _action_view("extend_deadline")
-report_fixed = _action_view("report_fixed")
-reject_fix = _action_view("reject_fix")
-close_out = _action_view("close_out")
-refer_to_county = _action_view("refer_to_county")
-void = _action_view("void")
-amend = _action_view("amend")
+    return act(request, hazard, action, page=page, done=reverse("hazards:detail", args=[pk]))
 
 
 # --- photos -------------------------------------------------------------------------------
@@ -291,49 +275,44 @@ def register(request):
     )
     scoping.require(request.user, "hazard.register", enterprise)
     form = RegisterForm(request.POST or None, request.FILES or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                hazard = workflow.register(
-                    enterprise=enterprise,
-                    by=request.user,
-                    level=d["level"],
-                    category=d["category"],
-                    subject=d["subject"],
-                    description=d["description"],
-                    location=d["location"],
-                    found_on=d["found_on"],
-                    finders=[request.user],
-                    photos=d["photos"],
-                    basis_standard=d["basis_standard"] if d["level"] == Level.MAJOR else "",
-                    basis_clause=d["basis_clause"] if d["level"] == Level.MAJOR else "",
-                    stop_scope=d["stop_scope"] if d["level"] == Level.MAJOR else "",
-                    fixed_on_spot=d["fixed_on_spot"],
-                    fix_note=d["fix_note"],
-                    after_photos=d["after_photos"] if d["fixed_on_spot"] else (),
-                )
-            except workflow.NotAllowed as exc:
-                raise PermissionDenied(exc.message) from exc
-            except workflow.WorkflowError as exc:
-                form.add_error(None, exc.message)
-                status = 400
-            else:
-                messages.success(request, _("已登记隐患 %(number)s。") % {"number": hazard.number})
-                return redirect("hazards:detail", pk=hazard.pk)
-        else:
-            status = 400
-    return render(
-        request,
-        "hazards/register.html",
-        {
+
+    def page(status=200, _form=None):
+        context = {
             "form": form,
             "enterprise": enterprise,
             "enterprise_url": reverse("enterprises:detail", args=[enterprise.pk]),
-        },
-        status=status,
+        }
+        return render(request, "hazards/register.html", context, status=status)
+
+    if request.method != "POST":
+        return page()
+    hazard, refused = perform(
+        request,
+        form,
+        lambda d: workflow.register(
+            enterprise=enterprise,
+            by=request.user,
+            level=d["level"],
+            category=d["category"],
+            subject=d["subject"],
+            description=d["description"],
+            location=d["location"],
+            found_on=d["found_on"],
+            finders=[request.user],
+            photos=d["photos"],
+            basis_standard=d["basis_standard"] if d["level"] == Level.MAJOR else "",
+            basis_clause=d["basis_clause"] if d["level"] == Level.MAJOR else "",
+            stop_scope=d["stop_scope"] if d["level"] == Level.MAJOR else "",
+            fixed_on_spot=d["fixed_on_spot"],
+            fix_note=d["fix_note"],
+            after_photos=d["after_photos"] if d["fixed_on_spot"] else (),
+        ),
+        page,
     )
+    if refused is not None:
+        return refused
+    messages.success(request, _("已登记隐患 %(number)s。") % {"number": hazard.number})
+    return redirect("hazards:detail", pk=hazard.pk)
 
 
 def _choose_enterprise(request):
@@ -410,36 +389,33 @@ def order_create(request, pk):
         messages.error(request, exc.message)
         return redirect("hazards:detail", pk=pk)
     form = IssueOrderForm(request.POST or None, hazard=hazard)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                order = workflow.issue_order(
-                    hazard,
-                    by=request.user,
-                    kind=d["kind"],
-                    deadline=d["deadline"],
-                    requirements=d["requirements"],
-                    authority=d["authority"],
-                    document_number=d["document_number"],
-                )
-            except workflow.WorkflowError as exc:
-                form.add_error(None, exc.message)
-                status = exc.status_code
-            else:
-                messages.success(request, _("已下达督办单 %(number)s。") % {"number": order.number})
-                return redirect("hazards:order_detail", pk=order.pk)
-        else:
-            status = 400
-    elif "deadline" not in request.GET:
-        form.initial["deadline"] = default_order_deadline()
-    return render(
+
+    def page(status=200, _form=None):
+        context = {"form": form, "hazard": hazard, "as_of": timezone.localdate()}
+        return render(request, "hazards/order_create.html", context, status=status)
+
+    if request.method != "POST":
+        if "deadline" not in request.GET:
+            form.initial["deadline"] = default_order_deadline()
+        return page()
+    order, refused = perform(
         request,
-        "hazards/order_create.html",
-        {"form": form, "hazard": hazard, "as_of": timezone.localdate()},
-        status=status,
+        form,
+        lambda d: workflow.issue_order(
+            hazard,
+            by=request.user,
+            kind=d["kind"],
+            deadline=d["deadline"],
+            requirements=d["requirements"],
+            authority=d["authority"],
+            document_number=d["document_number"],
+        ),
+        page,
     )
+    if refused is not None:
+        return refused
+    messages.success(request, _("已下达督办单 %(number)s。") % {"number": order.number})
+    return redirect("hazards:order_detail", pk=order.pk)
 
 
 # --- 整改通知书 -------------------------------------------------------------------------------

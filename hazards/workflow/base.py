@@ -98,6 +98,10 @@ class Action:
     url: str = ""
     success: str = ""
 
+    def keyword_arguments(self, data):
+        """The verb's keyword arguments: the form's cleaned data without ``seen``."""
+        return {name: value for name, value in data.items() if name != "seen"}
+
     def refusal(self, hazard, user, today):
         """The first guard's refusal, or None when every guard holds."""
         for guard in self.guards:
