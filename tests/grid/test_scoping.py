@@ -85,9 +85,9 @@ def test_the_scope_is_computed_once_per_user_object(personas, grid, django_asser
 def test_require_answers_404_outside_the_scope_and_403_for_a_forbidden_role(
     personas, enterprise_a1, enterprise_b
 ):
-    with pytest.raises(Http404):
+    with pytest.raises(Http404, match="not found"):
         scoping.require(personas.supervisor, "enterprise.edit", enterprise_b)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="^$"):  # a bare 403: the role, not the scope
         scoping.require(personas.inspector, "enterprise.edit", enterprise_a1)
     scoping.require(personas.supervisor, "enterprise.edit", enterprise_a1)
 

@@ -13,14 +13,14 @@ pytestmark = pytest.mark.django_db
 def test_hazard_get_is_404_outside_the_scope(personas, enterprise_a1):
     hazard = make_hazard(enterprise_a1, personas.inspector)
     assert selectors.hazard_get(personas.supervisor, hazard.pk) == hazard
-    with pytest.raises(Http404):
+    with pytest.raises(Http404, match="not found"):
         selectors.hazard_get(personas.other_supervisor, hazard.pk)
 
 
 def test_photo_get_is_404_outside_the_scope(personas, enterprise_a1):
     photo = make_hazard(enterprise_a1, personas.inspector, "fixed").photos.get()
     assert selectors.photo_get(personas.county, photo.pk) == photo
-    with pytest.raises(Http404):
+    with pytest.raises(Http404, match="not found"):
         selectors.photo_get(personas.other_inspector, photo.pk)
 
 

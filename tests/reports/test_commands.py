@@ -75,7 +75,7 @@ def test_export_ledger_applies_the_list_filters(grid, enterprise_a1, enterprise_
 
 
 def test_export_ledger_refuses_an_unknown_status(grid, tmp_path):
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match="状态：选择一个有效的选项"):
         call_command("export_ledger", "--status", "nonsense", "--out", str(tmp_path / "x.xlsx"))
 
 
