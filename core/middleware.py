@@ -1,6 +1,8 @@
 """Turn crafted input into a clear refusal (400 with a Chinese message), not a 500.
 
 RefuseOverflowingNumbersMiddleware: input that no database integer can hold.
+RefuseNulBytesMiddleware: a NUL byte in any query-string or form value.
+PrivatePagesMiddleware (not a refusal): pages of signed-in users are never cached.
 
 A URL id or a form choice such as 9223372036854775808 passes Django's int conversion but
 overflows SQLite's 64-bit INTEGER when the query runs (PostgreSQL answers such a lookup
@@ -9,6 +11,7 @@ the lookup of the value itself.
 """
 
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 
@@ -64,3 +67,23 @@ def _texts(query_dict):
     for key, values in query_dict.lists():
         yield key
         yield from values
+
+
+class PrivatePagesMiddleware:
+    """``Cache-Control: private, no-store`` on every response to a signed-in user.
+
+    Ledgers, enterprise registers and reports must not stay in a shared proxy's cache or
+    in the browser's back/forward history on a shared township PC. A view that chose its
+    own policy (photos: private for a day; /healthz: never_cache) keeps it; static files
+    are answered by whitenoise before this runs.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -41,7 +41,7 @@ def test_the_dashboard_opens_for_each_reporting_role(client, seed004, personas, 
     assert response.status_code == 200
     content = response.content.decode()
     assert "echarts-6.1.0/echarts.common.min.js" in content
-    assert 'renderer: "svg"' in content
+    assert "js/dashboard.js" in content  # renderer "svg": static/js/dashboard.js
     assert 'id="chart-data"' in content
 
 
