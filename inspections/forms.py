@@ -122,17 +122,6 @@ class HazardFromItemForm(StyledForm):
         return data
 
 
-class CloseOutForm(StyledForm):
-    acceptance_note = forms.CharField(
-        label=_("复查验收意见"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
-    )
-
-
-class RejectFixForm(StyledForm):
-    new_deadline = forms.DateField(label=_("新的整改期限"), widget=_DATE)
-    note = forms.CharField(label=_("验收不通过的原因"), max_length=2000)
-
-
 class EnterpriseChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.name

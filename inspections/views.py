@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -15,16 +14,15 @@ from core.files import private_jpeg
 from core.ids import parse_id
 from grid import scoping
 from hazards import workflow
+from hazards.views import act, action_forms
 from inspections import selectors, services
 from inspections.filters import EnforcementFilter, InspectionFilter
 from inspections.forms import (
-    CloseOutForm,
     DailyForm,
     EnforcementForm,
     HazardFromItemForm,
     ItemResultForm,
     PeriodForm,
-    RejectFixForm,
     StartForm,
     SubmitForm,
 )
@@ -96,7 +94,7 @@ def start(request):
     return render(request, "inspections/start.html", {"form": form, "enterprise": enterprise})
 
 
-def _detail_context(request, inspection):
+def _detail_context(request, inspection, bound=None):
     user = request.user
     items = list(inspection.items.all())
     answered = sum(1 for i in items if i.result != "pending")
@@ -118,19 +116,23 @@ def _detail_context(request, inspection):
         ),
     }
     if inspection.kind == Inspection.Kind.RECHECK:
-        rechecks = []
-        for hazard in selectors.awaiting_recheck(user, inspection.enterprise):
-            actions = workflow.available_actions(hazard, user)
-            rechecks.append(
-                {
-                    "hazard": hazard,
-                    "can_close": "close_out" in actions,
-                    "can_reject": "reject_fix" in actions,
-                }
-            )
-        context["rechecks"] = rechecks
-        context["close_form"] = CloseOutForm()
-        context["reject_form"] = RejectFixForm()
+        # The hazards' own close-out and reject-fix forms (with ``seen`` and evidence
+        # photos), posting to this page's urls; ``bound`` is (hazard id, action, form).
+        context["rechecks"] = [
+            {
+                "hazard": hazard,
+                "forms": action_forms(
+                    hazard,
+                    [a for a in workflow.available_actions(hazard, user) if a in RECHECK],
+                    url=lambda action, h=hazard: reverse(
+                        RECHECK[action], args=[inspection.pk, h.pk]
+                    ),
+                    auto_id=_recheck_auto_id(hazard),
+                    bound=bound[1:] if bound and bound[0] == hazard.pk else None,
+                ),
+            }
+            for hazard in selectors.awaiting_recheck(user, inspection.enterprise)
+        ]
     return context
 
 
@@ -279,54 +281,45 @@ def _recheck_hazard(request, pk, hazard_pk):
     return inspection, hazard
 
 
-def _run_workflow(request, call, success):
-    try:
-        call()
-    except workflow.NotAllowed as exc:
-        raise PermissionDenied(exc.message) from exc
-    except workflow.WorkflowError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, success)
+# 复查 on a recheck: the hazard's own workflow actions, through the hazard pages' bridge.
+RECHECK = {"close_out": "inspections:recheck_close", "reject_fix": "inspections:recheck_reject"}
+
+
+def _recheck_auto_id(hazard):
+    return lambda action: f"id_{action}_{hazard.pk}_%s"
+
+
+def _recheck(request, pk, hazard_pk, action):
+    inspection, hazard = _recheck_hazard(request, pk, hazard_pk)
+
+    def page(status, form=None):
+        """The recheck as it is now, with the refused form (if any) open."""
+        bound = (hazard.pk, action, form) if form is not None else None
+        context = _detail_context(request, inspection, bound)
+        return render(request, "inspections/detail.html", context, status=status)
+
+    done = workflow.ACTIONS[action].success
+    return act(
+        request,
+        hazard,
+        action,
+        page=page,
+        done=reverse("inspections:detail", args=[pk]) + "#recheck",
+        success=_("隐患 %(number)s：%(done)s") % {"number": hazard.number, "done": done},
+        auto_id=_recheck_auto_id(hazard),
+    )
 
 
 @login_required
 @require_POST
 def recheck_close(request, pk, hazard_pk):
-    inspection, hazard = _recheck_hazard(request, pk, hazard_pk)
-    form = CloseOutForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _first_error(form))
-    else:
-        _run_workflow(
-            request,
-            lambda: workflow.close_out(
-                hazard, by=request.user, acceptance_note=form.cleaned_data["acceptance_note"]
-            ),
-            _("隐患 %(number)s 已复查销号。") % {"number": hazard.number},
-        )
-    return redirect(reverse("inspections:detail", args=[pk]) + "#recheck")
+    return _recheck(request, pk, hazard_pk, "close_out")
 
 
 @login_required
 @require_POST
 def recheck_reject(request, pk, hazard_pk):
-    inspection, hazard = _recheck_hazard(request, pk, hazard_pk)
-    form = RejectFixForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _first_error(form))
-    else:
-        _run_workflow(
-            request,
-            lambda: workflow.reject_fix(
-                hazard,
-                by=request.user,
-                new_deadline=form.cleaned_data["new_deadline"],
-                note=form.cleaned_data["note"],
-            ),
-            _("隐患 %(number)s 验收不通过，已重新限期整改。") % {"number": hazard.number},
-        )
-    return redirect(reverse("inspections:detail", args=[pk]) + "#recheck")
+    return _recheck(request, pk, hazard_pk, "reject_fix")
 
 
 @login_required

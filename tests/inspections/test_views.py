@@ -8,7 +8,7 @@ from hazards.photos import process_upload
 from inspections import services
 from inspections.models import EnforcementAction, Inspection
 from tests.conftest import login
-from tests.factories import EnterpriseFactory, today
+from tests.factories import EnterpriseFactory, make_hazard, today
 from tests.inspections.conftest import answer_all, jpeg, start_inspection
 
 
@@ -358,6 +358,78 @@ def test_the_fixer_cannot_close_out_from_the_recheck(client, personas, world, en
     assert "复查通过，销号" not in page
     url = reverse("inspections:recheck_close", args=[inspection.pk, hazard.pk])
     assert client.post(url, {"acceptance_note": "ok"}).status_code == 403
+    hazard.refresh_from_db()
+    assert hazard.status == "fixed"
+
+
+def _recheck_forms(response, hazard):
+    """The action forms the recheck page shows for ``hazard``, by action."""
+    [row] = [r for r in response.context["rechecks"] if r["hazard"].pk == hazard.pk]
+    return {a["action"]: a for a in row["forms"]}
+
+
+def test_the_county_closes_a_major_hazard_from_the_recheck_with_an_evidence_photo(
+    client, personas, world
+):
+    inspection = world[0]
+    hazard = make_hazard(inspection.enterprise, personas.inspector, "fixed", level="major")
+    login(client, personas.supervisor)
+    page = client.get(reverse("inspections:detail", args=[inspection.pk]))
+    assert list(_recheck_forms(page, hazard)) == ["reject_fix"]  # major: the county closes
+    login(client, personas.county)
+    page = client.get(reverse("inspections:detail", args=[inspection.pk]))
+    close = _recheck_forms(page, hazard)["close_out"]
+    body = page.content.decode()
+    assert 'enctype="multipart/form-data"' in body and 'name="evidence_photos"' in body
+    response = client.post(
+        close["url"],
+        {
+            "seen": close["form"].initial["seen"],
+            "acceptance_note": "县局组织验收，治理达标",
+            "evidence_photos": jpeg("acceptance.jpg"),
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"].endswith("#recheck")
+    hazard.refresh_from_db()
+    assert (hazard.status, hazard.closed_by) == ("closed", personas.county)
+    [evidence] = hazard.photos.filter(kind="evidence")
+    assert evidence.event.action == "close_out"
+
+
+def test_the_recheck_refuses_a_stale_page_with_409(client, personas, world, enterprise_a1):
+    inspection = world[0]
+    hazard = _fixed_hazard(personas, enterprise_a1)
+    login(client, personas.supervisor)
+    page = client.get(reverse("inspections:detail", args=[inspection.pk]))
+    reject = _recheck_forms(page, hazard)["reject_fix"]
+    workflow.close_out(hazard, by=personas.supervisor2, acceptance_note="复查合格")
+    response = client.post(
+        reject["url"],
+        {
+            "seen": reject["form"].initial["seen"],
+            "note": "灭火器型号不符",
+            "new_deadline": (today() + datetime.timedelta(days=5)).isoformat(),
+        },
+    )
+    assert response.status_code == 409
+    assert "已被他人处理" in response.content.decode()
+    hazard.refresh_from_db()
+    assert (hazard.status, hazard.closed_by) == ("closed", personas.supervisor2)
+    assert not hazard.events.filter(action="reject_fix").exists()
+
+
+def test_a_recheck_without_its_note_shows_the_form_again_with_400(
+    client, personas, world, enterprise_a1
+):
+    inspection = world[0]
+    hazard = _fixed_hazard(personas, enterprise_a1)
+    login(client, personas.supervisor)
+    url = reverse("inspections:recheck_close", args=[inspection.pk, hazard.pk])
+    response = client.post(url, {"acceptance_note": ""})
+    assert response.status_code == 400
+    close = _recheck_forms(response, hazard)["close_out"]
+    assert close["open"] and close["form"].errors["acceptance_note"]
     hazard.refresh_from_db()
     assert hazard.status == "fixed"
 
