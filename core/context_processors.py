@@ -18,6 +18,7 @@ NAV = [
     ),
     ("enterprises:list", _("企业"), {roles.INSPECTOR, roles.SUPERVISOR, roles.COUNTY, roles.ADMIN}),
     ("reports:dashboard", _("统计"), {roles.SUPERVISOR, roles.COUNTY, roles.ADMIN}),
+    ("reports:periods", _("报表期"), {roles.SUPERVISOR, roles.COUNTY}),
     (
         "jobs:list",
         _("我的导出/导入"),

@@ -9,6 +9,7 @@ from unittest import mock
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from hazards import workflow
@@ -16,6 +17,7 @@ from reports import periods
 from reports.models import PeriodAnalysis, PeriodClosing, PeriodKind
 from reports.periods import Period, PeriodError, parse_period
 from reports.queries import Row
+from tests.conftest import login
 from tests.factories import make_hazard
 from tests.reports.conftest import bulk_hazards, bulk_inspection, enforcement, order
 
@@ -400,3 +402,245 @@ def test_an_empty_analysis_is_refused(closed_q1, personas):
     with pytest.raises(PeriodError, match="请填写统计分析"):
         periods.save_analysis(by=personas.county, closing=closed_q1, township=None, text=" ")
     assert not PeriodAnalysis.objects.exists()
+
+
+# --- the pages ------------------------------------------------------------------------------
+
+READ_PAGES = ["reports:period_detail", "reports:period_versions", "reports:period_export"]
+
+
+def _url(name, slug="2026-Q1"):
+    return reverse(name) if name == "reports:periods" else reverse(name, args=[slug])
+
+
+@pytest.mark.parametrize("name", ["reports:periods", *READ_PAGES])
+def test_inspectors_are_refused_the_period_pages(client, closed_q1, personas, name):
+    login(client, personas.inspector)
+    assert client.get(_url(name)).status_code == 403
+
+
+@pytest.mark.parametrize("name", ["reports:periods", *READ_PAGES])
+def test_anonymous_users_are_sent_to_log_in_from_the_period_pages(client, grid, name):
+    response = client.get(_url(name))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("name", READ_PAGES)
+def test_a_period_never_closed_or_a_bad_slug_is_404(client, grid, personas, today, name):
+    login(client, personas.county)
+    assert client.get(_url(name, "2026-Q2")).status_code == 404
+    assert client.get(_url(name, "2026-Q9")).status_code == 404
+
+
+def test_an_unknown_version_is_404(client, closed_q1, personas):
+    login(client, personas.county)
+    assert client.get(_url("reports:period_detail") + "?v=7").status_code == 404
+    assert client.get(_url("reports:period_export") + "?v=7").status_code == 404
+
+
+def test_the_county_sees_the_period_list_with_a_close_form_for_ended_periods(
+    client, closed_q1, personas
+):
+    login(client, personas.county)
+    response = client.get(reverse("reports:periods"))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert 'data-period="2026-Q1"' in content and "已封账 · 第1版" in content
+    assert 'name="period" value="2026-Q2"' in content  # Q2 has ended: it can be closed
+    assert 'name="period" value="2026-Q1"' not in content  # closed: no second close
+    assert 'data-period="2026-07"' not in content  # July has not ended
+    assert reverse("reports:periods") in [i["url"] for i in response.context["nav_items"]]
+
+
+@pytest.mark.parametrize("persona", ["supervisor", "admin"])
+def test_supervisors_and_admins_read_the_list_without_a_close_form(
+    client, closed_q1, personas, persona
+):
+    login(client, getattr(personas, persona))
+    response = client.get(reverse("reports:periods"))
+    assert response.status_code == 200
+    assert 'data-period="2026-Q1"' in response.content.decode()
+    assert reverse("reports:period_close") not in response.content.decode()
+
+
+def test_the_period_list_query_count_does_not_grow(
+    client, closed_q1, personas, django_assert_max_num_queries
+):
+    login(client, personas.county)
+    client.get(reverse("reports:periods"))
+    for _ in range(3):
+        periods.reopen_period(by=personas.county, period=Q1, reason="更正")
+        periods.close_period(by=personas.county, period=Q1)
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("reports:periods")).status_code == 200
+
+
+def test_the_county_closes_a_period_from_the_list(client, seed004, personas, today):
+    login(client, personas.county)
+    response = client.post(
+        reverse("reports:period_close"), {"period": "2026-Q2", "as_of": "2026-07-01"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("reports:period_detail", args=["2026-Q2"])
+    closing = PeriodClosing.objects.get()
+    assert (closing.period_from, closing.as_of, closing.closed_by) == (
+        D(2026, 4, 1),
+        D(2026, 7, 1),
+        personas.county,
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"period": "2026-Q3"}, "尚未结束"),
+        ({"period": "2026-Q2", "as_of": "2026-06-01"}, "不能早于报表期结束日"),
+        ({"period": "2026-Q2", "as_of": "2026-08-01"}, "不能晚于今天"),
+        ({"period": "2026-Q2", "as_of": "2026-02-30"}, "有效的日期"),
+        ({"period": "Q2"}, "格式不正确"),
+    ],
+)
+def test_closing_with_bad_input_shows_a_message_and_writes_nothing(
+    client, grid, personas, today, data, message
+):
+    login(client, personas.county)
+    response = client.post(reverse("reports:period_close"), data, follow=True)
+    assert message in response.content.decode()
+    assert not PeriodClosing.objects.exists()
+
+
+def test_closing_an_already_closed_period_from_the_page_shows_a_message(
+    client, closed_q1, personas
+):
+    login(client, personas.county)
+    response = client.post(reverse("reports:period_close"), {"period": "2026-Q1"}, follow=True)
+    assert "已封账（第1版），如需更正请先重新打开" in response.content.decode()
+    assert PeriodClosing.objects.count() == 1
+
+
+@pytest.mark.parametrize("persona", ["inspector", "supervisor", "admin"])
+def test_only_the_county_may_post_a_closing(client, grid, personas, today, persona):
+    login(client, getattr(personas, persona))
+    response = client.post(reverse("reports:period_close"), {"period": "2026-Q2"})
+    assert response.status_code == 403
+    assert not PeriodClosing.objects.exists()
+
+
+def test_the_county_reads_the_closed_table_with_its_basis_and_total(client, closed_q1, personas):
+    login(client, personas.county)
+    response = client.get(_url("reports:period_detail"))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert closed_q1.basis in content
+    assert [r["label"] for r in response.context["rows"]] == ["甲镇", "乙镇", "合计"]
+    assert "80.00%" in content  # 重大隐患整改率 of 甲镇
+    assert "21.2210" in content  # fines in 万元, exact
+    assert "没有补录或更正的记录" in content
+    assert 'action="' + _url("reports:period_reopen") in content
+
+
+def test_the_closed_table_shows_later_entries_and_the_live_figure_beside_the_stored_one(
+    client, closed_q1, personas, enterprise_a1, time_machine
+):
+    time_machine.move_to(at(D(2026, 7, 20)), tick=False)
+    late = bulk_hazards(enterprise_a1, 2, found_on=D(2026, 2, 10), by=personas.inspector)
+    login(client, personas.county)
+    content = client.get(_url("reports:period_detail")).content.decode()
+    assert f"补录隐患 {late[0].number}" in content
+    assert "封账后补录/更正 2 条记录" in content
+    assert "（现 672）" in content
+
+
+def test_a_township_supervisor_reads_their_row_of_the_closed_table(client, closed_q1, personas):
+    login(client, personas.supervisor)
+    response = client.get(_url("reports:period_detail"))
+    assert response.status_code == 200
+    assert [r["label"] for r in response.context["rows"]] == ["甲镇"]
+    content = response.content.decode()
+    assert "乙镇" not in content and "不显示全县合计" in content
+    assert _url("reports:period_reopen") not in content
+
+
+def test_the_admin_reads_the_whole_closed_table_without_a_reopen_form(client, closed_q1, personas):
+    login(client, personas.admin)
+    response = client.get(_url("reports:period_detail"))
+    assert [r["label"] for r in response.context["rows"]] == ["甲镇", "乙镇", "合计"]
+    assert _url("reports:period_reopen") not in response.content.decode()
+
+
+def test_the_closed_table_page_query_count_does_not_grow(
+    client, closed_q1, personas, enterprise_a1, time_machine, django_assert_max_num_queries
+):
+    login(client, personas.county)
+    time_machine.move_to(at(D(2026, 7, 20)), tick=False)
+    bulk_hazards(enterprise_a1, 1, found_on=D(2026, 2, 10), by=personas.inspector)
+    with django_assert_max_num_queries(40) as few:
+        client.get(_url("reports:period_detail"))
+    bulk_hazards(enterprise_a1, 30, found_on=D(2026, 2, 11), by=personas.inspector)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(_url("reports:period_detail"))
+
+
+def test_the_versions_page_lists_every_version_with_the_reason(client, closed_q1, personas):
+    periods.reopen_period(by=personas.county, period=Q1, reason="乙镇补录检查")
+    periods.close_period(by=personas.county, period=Q1)
+    for persona in ("county", "supervisor", "admin"):
+        login(client, getattr(personas, persona))
+        response = client.get(_url("reports:period_versions"))
+        assert response.status_code == 200
+        content = response.content.decode()
+        assert 'data-version="1"' in content and 'data-version="2"' in content
+        assert "乙镇补录检查" in content
+    old = client.get(_url("reports:period_detail") + "?v=1")
+    assert old.context["closing"].version == 1 and "已重新打开" in old.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("persona", "first_column"),
+    [
+        ("county", ["甲镇", "乙镇", "合计"]),
+        ("supervisor", ["甲镇"]),
+        ("admin", ["甲镇", "乙镇", "合计"]),
+    ],
+)
+def test_each_reader_downloads_the_rows_they_may_read(
+    client, closed_q1, personas, persona, first_column
+):
+    login(client, getattr(personas, persona))
+    response = client.get(_url("reports:period_export"))
+    assert response.status_code == 200
+    assert "2026-Q1" in response["Content-Disposition"]
+    rows = _workbook(b"".join(response.streaming_content))
+    assert [r[0] for r in rows[2:]] == first_column
+
+
+def test_the_county_reopens_with_a_reason(client, closed_q1, personas):
+    login(client, personas.county)
+    response = client.post(_url("reports:period_reopen"), {"reason": "补录检查记录"})
+    assert response.status_code == 302
+    closed_q1.refresh_from_db()
+    assert not closed_q1.in_force and closed_q1.reopen_reason == "补录检查记录"
+
+
+def test_reopening_from_the_page_without_a_reason_changes_nothing(client, closed_q1, personas):
+    login(client, personas.county)
+    response = client.post(_url("reports:period_reopen"), {"reason": ""}, follow=True)
+    assert "请填写重新打开的理由" in response.content.decode()
+    closed_q1.refresh_from_db()
+    assert closed_q1.in_force
+
+
+@pytest.mark.parametrize("persona", ["supervisor", "admin"])
+def test_only_the_county_may_post_a_reopening(client, closed_q1, personas, persona):
+    login(client, getattr(personas, persona))
+    response = client.post(_url("reports:period_reopen"), {"reason": "想改"})
+    assert response.status_code == 403
+    closed_q1.refresh_from_db()
+    assert closed_q1.in_force
+
+
+def test_inspectors_cannot_post_a_reopening(client, closed_q1, personas):
+    login(client, personas.inspector)
+    assert client.post(_url("reports:period_reopen"), {"reason": "想改"}).status_code == 403
+    closed_q1.refresh_from_db()
+    assert closed_q1.in_force
