@@ -79,6 +79,7 @@ class LoadResult:
     unchanged: int = 0
     errors: list = field(default_factory=list)  # [(row, column, message)]
     dry_run: bool = False
+    unchanged_pks: set = field(default_factory=set, repr=False)  # standards, for relinking
 
     @property
     def ok(self):
@@ -302,6 +303,8 @@ def _upsert(Model, lookup, values, result):
         result.updated += 1
     else:
         result.unchanged += 1
+        if "code" in lookup:
+            result.unchanged_pks.add(obj.pk)
     return obj
 
 
@@ -312,33 +315,41 @@ def load(data, *, Standard=None, Criterion=None, dry_run=False):
         from .models import Criterion, Standard
     standards, items, errors = validate(data, Standard)
     result = LoadResult(errors=errors, dry_run=dry_run)
-    if errors or dry_run:
+    if errors:
         return result
     with transaction.atomic():
-        by_code = {}
-        for values in standards:
-            values = dict(values)
-            code, target = values.pop("code"), values.pop("repealed_by")
-            values["repealed_by"] = None
-            obj = Standard.objects.filter(code=code).first()
-            if obj is not None:  # keep its current link until the second pass
-                values["repealed_by"] = obj.repealed_by
-            by_code[code] = (_upsert(Standard, {"code": code}, values, result), target)
-        for obj, target in by_code.values():
-            wanted = Standard.objects.get(code=target) if target else None
-            if obj.repealed_by_id != (wanted.pk if wanted else None):
-                obj.repealed_by = wanted
-                obj.save(update_fields=["repealed_by"])
-        cache = {code: obj for code, (obj, _target) in by_code.items()}
-        for values in items:
-            values = dict(values)
-            code = values.pop("standard")
-            if code not in cache:
-                cache[code] = Standard.objects.get(code=code)
-            lookup = {
-                "standard": cache[code],
-                "article": values.pop("article"),
-                "item": values.pop("item"),
-            }
-            _upsert(Criterion, lookup, values, result)
+        _write(standards, items, Standard, Criterion, result)
+        if dry_run:  # counted as if written, then rolled back
+            transaction.set_rollback(True)
     return result
+
+
+def _write(standards, items, Standard, Criterion, result):
+    by_code = {}
+    for values in standards:
+        values = dict(values)
+        code, target = values.pop("code"), values.pop("repealed_by")
+        values["repealed_by"] = None
+        obj = Standard.objects.filter(code=code).first()
+        if obj is not None and values["repealed_on"] is not None:
+            values["repealed_by"] = obj.repealed_by  # relinked below, once all exist
+        by_code[code] = (_upsert(Standard, {"code": code}, values, result), target)
+    for obj, target in by_code.values():
+        wanted = Standard.objects.get(code=target) if target else None
+        if obj.repealed_by_id != (wanted.pk if wanted else None):
+            obj.repealed_by = wanted
+            obj.save(update_fields=["repealed_by"])
+            if obj.pk in result.unchanged_pks:
+                result.unchanged, result.updated = result.unchanged - 1, result.updated + 1
+    cache = {code: obj for code, (obj, _target) in by_code.items()}
+    for values in items:
+        values = dict(values)
+        code = values.pop("standard")
+        if code not in cache:
+            cache[code] = Standard.objects.get(code=code)
+        lookup = {
+            "standard": cache[code],
+            "article": values.pop("article"),
+            "item": values.pop("item"),
+        }
+        _upsert(Criterion, lookup, values, result)
