@@ -3,8 +3,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -114,6 +115,10 @@ def _detail_context(request, inspection, bound=None):
         "submit_form": SubmitForm(
             initial={"representative": inspection.representative, "notes": inspection.notes}
         ),
+        "first_pending": next((i for i in items if i.result == "pending"), None),
+        "pending_count": len(items) - answered,
+        "undo_count": len(_undo_ids(request, inspection)) if can_edit else 0,
+        "js_messages": _checklist_messages() if can_edit else None,
     }
     if inspection.kind == Inspection.Kind.RECHECK:
         # The hazards' own close-out and reject-fix forms (with ``seen`` and evidence
@@ -136,29 +141,70 @@ def _detail_context(request, inspection, bound=None):
     return context
 
 
+def _checklist_messages():
+    """The words static/js/checklist.js shows, translated here."""
+    return {
+        "saving": _("保存中…"),
+        "saved": _("已保存"),
+        "failed": _("保存失败，"),
+        "retry": _("重试"),
+        "preparing": _("正在处理照片…"),
+        "uploading": _("上传照片 %(percent)s%"),
+        "choose_result": _("请先选择检查结果，选择后自动保存。"),
+        "login_again": _("登录已过期，请在新窗口重新登录后点重试，已填内容仍保留在本页。"),
+        "marks": {"pass": _("✓ 合格"), "fail": _("✗ 不合格"), "na": _("— 不适用")},
+    }
+
+
+_UNDO_KEY = "pass_remaining_undo"
+
+
+def _undo_ids(request, inspection):
+    return request.session.get(_UNDO_KEY, {}).get(str(inspection.pk), [])
+
+
+def _set_undo_ids(request, inspection, ids):
+    undo = dict(request.session.get(_UNDO_KEY, {}))
+    if ids:
+        undo = {str(inspection.pk): ids}  # only the last inspection's 撤销 is kept
+    else:
+        undo.pop(str(inspection.pk), None)
+    request.session[_UNDO_KEY] = undo
+
+
 @login_required
 def detail(request, pk):
     inspection = selectors.inspection_detail(request.user, pk)
     return render(request, "inspections/detail.html", _detail_context(request, inspection))
 
 
-def _item_response(request, item, error=None, status=200):
+def _wants_json(request):
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _item_json(request, item, error=None):
+    """What static/js/checklist.js needs after a save: the answer, the progress, and the
+    parts of the item that are not inputs (photo, hazard link). The inputs themselves are
+    never sent back, so nothing the user is typing or choosing is replaced."""
     inspection = item.inspection
     answered, total = services.progress(inspection)
-    return render(
-        request,
-        "inspections/_item.html",
+    context = {
+        "item": item,
+        "inspection": inspection,
+        "can_register": scoping.allowed(request.user, "hazard.register"),
+    }
+    return JsonResponse(
         {
-            "item": item,
-            "inspection": inspection,
-            "can_edit": not inspection.is_locked,
-            "can_register": scoping.allowed(request.user, "hazard.register"),
+            "ok": error is None,
             "error": error,
+            "result": item.result,
             "answered": answered,
             "total": total,
-            "oob_progress": True,
+            "progress": _("已填 %(answered)d / %(total)d") % {"answered": answered, "total": total},
+            "extras": render_to_string("inspections/_item_extras.html", context, request),
+            "hazard": render_to_string("inspections/_item_hazard.html", context, request),
         },
-        status=status,
+        status=400 if error else 200,
     )
 
 
@@ -184,12 +230,43 @@ def item_update(request, pk, item_pk):
             error = exc.message
     else:
         error = _first_error(form)
-    if request.htmx:
+    if _wants_json(request):
         item.refresh_from_db()
-        return _item_response(request, item, error)
+        return _item_json(request, item, error)
     if error:
         messages.error(request, f"{item.code} {error}")
     return redirect(reverse("inspections:detail", args=[pk]) + f"#item-{item.pk}")
+
+
+@login_required
+@require_POST
+def pass_remaining(request, pk):
+    """其余项全部合格 (confirmed on the page), with 撤销 offered until the form is submitted."""
+    inspection = selectors.inspection_detail(request.user, pk)
+    try:
+        ids = services.pass_remaining(inspection, by=request.user)
+    except services.InspectionError as exc:
+        messages.error(request, exc.message)
+    else:
+        _set_undo_ids(request, inspection, ids)
+        messages.success(request, _("已将其余 %(n)d 项标为合格。") % {"n": len(ids)})
+    return redirect(reverse("inspections:detail", args=[pk]) + "#submit")
+
+
+@login_required
+@require_POST
+def undo_pass_remaining(request, pk):
+    inspection = selectors.inspection_detail(request.user, pk)
+    try:
+        n = services.undo_pass_remaining(
+            inspection, by=request.user, item_ids=_undo_ids(request, inspection)
+        )
+    except services.InspectionError as exc:
+        messages.error(request, exc.message)
+    else:
+        _set_undo_ids(request, inspection, [])
+        messages.success(request, _("已撤销，%(n)d 项恢复为未填写。") % {"n": n})
+    return redirect("inspections:detail", pk=pk)
 
 
 @login_required
@@ -218,6 +295,7 @@ def submit(request, pk):
         except services.InspectionError as exc:
             messages.error(request, exc.message)
         else:
+            _set_undo_ids(request, inspection, [])
             messages.success(request, _("检查记录已提交并锁定。"))
     else:
         messages.error(request, _first_error(form))

@@ -159,20 +159,34 @@ def test_the_form_refuses_a_date_after_today(client, personas, enterprise_a1, ch
     assert not Inspection.objects.exists()
 
 
-def test_an_htmx_item_post_returns_the_item_fragment_with_progress(client, personas, inspection):
+def test_a_scripted_item_save_answers_json_without_the_inputs(client, personas, inspection):
     login(client, personas.inspector)
     item = inspection.items.get(position=1)
     response = client.post(
         reverse("inspections:item_update", args=[inspection.pk, item.pk]),
         {"result": "pass", "note": "责任书齐全"},
-        HTTP_HX_REQUEST="true",
+        HTTP_ACCEPT="application/json",
     )
-    body = response.content.decode()
+    answer = response.json()
     assert response.status_code == 200
-    assert body.lstrip().startswith(f'<li id="item-{item.pk}"')
-    assert "已填 1 / 4" in body and 'hx-swap-oob="true"' in body
+    assert answer["ok"] and answer["result"] == "pass"
+    assert answer["progress"] == "已填 1 / 4"
+    # Only the parts that are not inputs come back: what the user is typing stays put.
+    assert 'name="note"' not in answer["extras"] + answer["hazard"]
     item.refresh_from_db()
     assert item.result == "pass" and item.note == "责任书齐全"
+
+
+def test_a_failed_item_save_answers_the_hazard_link(client, personas, inspection):
+    login(client, personas.inspector)
+    item = inspection.items.get(position=2)
+    answer = client.post(
+        reverse("inspections:item_update", args=[inspection.pk, item.pk]),
+        {"result": "fail", "photo": jpeg()},
+        HTTP_ACCEPT="application/json",
+    ).json()
+    assert "登记为隐患" in answer["hazard"]
+    assert "现场照片" in answer["extras"]
 
 
 def test_an_item_post_without_javascript_redirects_to_the_item(client, personas, inspection):
@@ -197,9 +211,10 @@ def test_an_item_post_without_a_result_gets_a_message(client, personas, inspecti
     response = client.post(
         reverse("inspections:item_update", args=[inspection.pk, item.pk]),
         {"note": "x"},
-        HTTP_HX_REQUEST="true",
+        HTTP_ACCEPT="application/json",
     )
-    assert "请选择检查结果" in response.content.decode()
+    assert response.status_code == 400
+    assert "请选择检查结果" in response.json()["error"]
     item.refresh_from_db()
     assert item.result == "pending" and item.note == ""
 
