@@ -44,8 +44,3 @@ def role_of(user):
 
 def has_role(user, *roles):
     return role_of(user) in roles
-
-
-def at_least(user, role):
-    r = role_of(user)
-    return r is not None and RANK[r] >= RANK[role]

@@ -34,13 +34,6 @@ def create_cell(*, name, level, parent=None, code=""):
     return cell
 
 
-def get_or_create_cell(*, name, level, parent=None, code=""):
-    existing = GridCell.objects.filter(name=name, parent=parent).first()
-    if existing:
-        return existing, False
-    return create_cell(name=name, level=level, parent=parent, code=code), True
-
-
 def assign(user, cell):
     Assignment.objects.get_or_create(user=user, cell=cell)
 

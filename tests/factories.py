@@ -59,21 +59,6 @@ class UserFactory(DjangoModelFactory):
             instance.save()
 
 
-class GridCellFactory(DjangoModelFactory):
-    """Use ``make_cell``/``create_cell`` for trees; this exists for one-off villages."""
-
-    class Meta:
-        model = GridCell
-
-    @classmethod
-    def _create(cls, model_class, *args, **kwargs):
-        return create_cell(
-            name=kwargs.get("name") or f"村{random.randint(1, 10**9)}",
-            level=kwargs.get("level", GridCell.Level.VILLAGE),
-            parent=kwargs["parent"],
-        )
-
-
 class EnterpriseFactory(DjangoModelFactory):
     class Meta:
         model = Enterprise

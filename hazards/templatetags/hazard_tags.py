@@ -6,7 +6,6 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hazards import workflow
 from hazards.models import Hazard, Status
 
 register = template.Library()
@@ -47,11 +46,6 @@ def sort_link(context, label, asc, desc=""):
 @register.simple_tag(takes_context=True)
 def tab_query(context, status):
     return _query(context["request"], status=status)
-
-
-@register.filter
-def action_label(action):
-    return workflow.label(action)
 
 
 _EXTRA_LABELS = {
