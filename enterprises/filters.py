@@ -9,7 +9,7 @@ from core.forms import CompactForm
 from enterprises.models import EnterpriseStatus, Industry, RiskColour, Scale
 from grid import scoping
 from grid.forms import CellChoiceField
-from grid.models import GridCell
+from grid.models import GridCell, q_beneath
 
 
 class CellFilter(django_filters.ModelChoiceFilter):
@@ -68,5 +68,4 @@ class EnterpriseFilter(django_filters.FilterSet):
     def filter_cell(self, queryset, name, cell):
         if cell is None:
             return queryset
-        beneath = scoping.cells_for(self._user).filter(path__startswith=cell.path).values("id")
-        return queryset.filter(cell_id__in=beneath)
+        return queryset.filter(q_beneath(cell))

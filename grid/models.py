@@ -1,6 +1,43 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+
+class GridCellQuerySet(models.QuerySet):
+    def subtree(self, *cells):
+        """The given cells and every cell beneath them: "横向到边、纵向到底"."""
+        q = Q(pk__in=[])
+        for cell in cells:
+            q |= Q(path__startswith=cell.path)
+        return self.filter(q)
+
+
+def q_beneath(cell, prefix=""):
+    """Records (anything with ``township`` and ``cell`` fields, via ``prefix``) that lie in
+    ``cell`` or anywhere beneath it. Records carry their township and village cell, so a
+    township is one indexed equality and a county or lower cell an ``IN`` over its subtree.
+    """
+    if cell.level == GridCell.Level.TOWNSHIP:
+        return Q(**{f"{prefix}township_id": cell.pk})
+    if cell.level == GridCell.Level.COUNTY:
+        townships = GridCell.objects.subtree(cell).filter(level=GridCell.Level.TOWNSHIP)
+        return Q(**{f"{prefix}township_id__in": townships.values("pk")})
+    return Q(**{f"{prefix}cell_id__in": GridCell.objects.subtree(cell).values("pk")})
+
+
+def tree_key(cell):
+    """Sort key of the grid's order: depth first, siblings in the order they were created.
+
+    ``path`` holds ids as text, so sorting by it puts "1/15/" before "1/2/": the order
+    of the grid is the path read as numbers.
+    """
+    return tuple(int(part) for part in cell.path.strip("/").split("/") if part)
+
+
+def in_tree_order(cells):
+    """``cells`` (any iterable with ``path``) as a list in the grid's order."""
+    return sorted(cells, key=tree_key)
 
 
 class GridCell(models.Model):
@@ -39,6 +76,8 @@ class GridCell(models.Model):
         verbose_name=_("所属乡镇"),
     )
     is_active = models.BooleanField(_("启用"), default=True)
+
+    objects = GridCellQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("网格")

@@ -60,7 +60,7 @@ def scope_of(user):
             )
         )
         township_ids, cell_ids = set(), set()
-        paths = []
+        beneath = []
         for cell in assigned:
             if cell.level == GridCell.Level.COUNTY:
                 township_ids.update(
@@ -71,12 +71,9 @@ def scope_of(user):
             elif cell.level == GridCell.Level.TOWNSHIP:
                 township_ids.add(cell.pk)
             else:
-                paths.append(cell.path)
-        if paths:
-            q = Q()
-            for p in paths:
-                q |= Q(path__startswith=p)
-            cell_ids.update(GridCell.objects.filter(q).values_list("id", flat=True))
+                beneath.append(cell)
+        if beneath:
+            cell_ids.update(GridCell.objects.subtree(*beneath).values_list("id", flat=True))
         scope = Scope(township_ids=township_ids, cell_ids=cell_ids)
     setattr(user, _CACHE_ATTR, scope)
     return scope

@@ -1,10 +1,16 @@
-"""The ledger's filters: one FilterSet shared by the list page, report links and exports.
+"""The list filters: one base shared by every list a report links to, and the ledger's.
 
-``HazardFilter(data, queryset, user=...)`` is always bound (``hazard_list`` passes the
-GET parameters or an empty dict), so its defaults apply everywhere alike: without
-``status`` every state but VOID, sorted newest first, statuses read as of today.
-An invalid parameter is a form error in Chinese and an empty result, never a 500 and
-never a silently wider list.
+``RecordFilter`` declares what every such list filters on alike — the township, a grid
+cell and everything beneath it, the industry and the inspector — plus the period (each
+list names its own date, see ``period_filters``). The hazard list (``HazardFilter``), the
+supervision-order list (``OrderFilter``) and the inspection and enforcement lists
+(``inspections.filters``) derive from it, and the reports narrow their figures with the
+same ``scope_q``, so a figure and the list its link opens select the same records.
+
+A filter set is always bound (no parameters: an empty dict), so its defaults apply
+everywhere alike. An invalid parameter is a form error in Chinese and an empty result,
+never a 500 and never a silently wider list; every parameter a report link carries is a
+declared filter, so none is dropped.
 """
 
 from datetime import timedelta
@@ -18,19 +24,20 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Industry
 from grid import scoping
-from grid.models import GridCell
+from grid.models import GridCell, q_beneath
 from hazards.forms import bootstrap
 from hazards.models import (
+    CLOSED,
+    ON_TIME,
+    OPEN,
+    OVERDUE,
+    RECTIFIED,
     Category,
     Hazard,
     Level,
     Status,
     Subject,
     SupervisionOrder,
-    q_closed,
-    q_on_time,
-    q_overdue,
-    q_rectified,
 )
 
 STATUS_CHOICES = [
@@ -92,73 +99,78 @@ class UserChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.username
 
 
-class HazardFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=_("关键词"),
-        method="filter_text",
-        widget=forms.TextInput(attrs={"placeholder": _("编号、描述、部位、企业名称")}),
+def period_filters(field, label_from, label_to):
+    """The two date filters of a list's period: ``field`` from … to …, both inclusive."""
+    return (
+        django_filters.DateFilter(
+            label=label_from, field_name=field, lookup_expr="gte", widget=_DATE_INPUT
+        ),
+        django_filters.DateFilter(
+            label=label_to, field_name=field, lookup_expr="lte", widget=_DATE_INPUT
+        ),
     )
-    status = django_filters.ChoiceFilter(
-        label=_("状态"), choices=STATUS_CHOICES, method="filter_status", empty_label=_("全部")
-    )
-    level = django_filters.ChoiceFilter(label=_("隐患等级"), choices=Level.choices)
+
+
+class RecordFilterForm(forms.Form):
+    period = ()  # (from, to) parameter names; set per filter set
+
+    def clean(self):
+        data = super().clean()
+        start, end = self.period or (None, None)
+        if start and data.get(start) and data.get(end) and data[start] > data[end]:
+            self.add_error(end, _("结束日期不能早于开始日期。"))
+        return data
+
+
+class RecordFilter(django_filters.FilterSet):
+    """What every list a report links to filters on, scoped to the user's cells.
+
+    Subclasses name the paths of their model: ``industry_path`` (the industry the record
+    counts under), ``inspector_path`` (the user it belongs to: who found a hazard, who
+    took part in an inspection, who recorded an enforcement action, who issued an order)
+    and ``period`` (the names of their from/to parameters).
+    """
+
+    industry_path = "industry"
+    inspector_path = ""
+    period = ()
+    field_order = None  # the form's field order, when not the declaration order
+
     township = django_filters.ModelChoiceFilter(
-        label=_("乡镇"), queryset=GridCell.objects.none(), field_name="township"
+        label=_("乡镇"),
+        queryset=GridCell.objects.none(),
+        method="filter_scope",
+        empty_label=_("全部"),
     )
     cell = django_filters.ModelChoiceFilter(
         label=_("网格"),
         queryset=GridCell.objects.none(),
-        method="filter_cell",
+        method="filter_scope",
+        empty_label=_("全部"),
     )
     cell.field_class = CellChoiceField
-    enterprise = django_filters.NumberFilter(
-        label=_("企业"),
-        field_name="enterprise_id",
-        widget=forms.HiddenInput,
-        min_value=1,
-        max_value=2**63 - 1,  # beyond a 64-bit id SQLite raises OverflowError: a 500
-    )
-    industry = django_filters.ChoiceFilter(label=_("行业"), choices=Industry.choices)
-    category = django_filters.ChoiceFilter(label=_("隐患类别"), choices=Category.choices)
-    subject = django_filters.ChoiceFilter(label=_("专业类别"), choices=Subject.choices)
-    found_from = django_filters.DateFilter(
-        label=_("发现日期从"), field_name="found_on", lookup_expr="gte", widget=_DATE_INPUT
-    )
-    found_to = django_filters.DateFilter(
-        label=_("发现日期至"), field_name="found_on", lookup_expr="lte", widget=_DATE_INPUT
-    )
-    deadline_from = django_filters.DateFilter(
-        label=_("整改期限从"), field_name="deadline", lookup_expr="gte", widget=_DATE_INPUT
-    )
-    deadline_to = django_filters.DateFilter(
-        label=_("整改期限至"), field_name="deadline", lookup_expr="lte", widget=_DATE_INPUT
+    industry = django_filters.ChoiceFilter(
+        label=_("行业"), choices=Industry.choices, method="filter_scope", empty_label=_("全部")
     )
     inspector = django_filters.ModelChoiceFilter(
-        label=_("检查人员"), queryset=get_user_model().objects.none(), method="filter_inspector"
+        label=_("检查人员"),
+        queryset=get_user_model().objects.none(),
+        method="filter_scope",
+        empty_label=_("全部"),
     )
     inspector.field_class = UserChoiceField
-    recurrence = django_filters.ChoiceFilter(
-        label=_("反复出现"), choices=[("1", _("仅反复出现"))], method="filter_recurrence"
-    )
-    referred = django_filters.ChoiceFilter(
-        label=_("移送县级"), choices=[("1", _("仅已移送县级"))], method="filter_referred"
-    )
-    as_of = django_filters.DateFilter(label=_("状态截至"), method="filter_noop", widget=_DATE_INPUT)
-    sort = django_filters.ChoiceFilter(
-        label=_("排序"), choices=SORT_CHOICES, method="filter_noop", empty_label=None
-    )
 
     class Meta:
-        model = Hazard
+        form = RecordFilterForm
         fields = []
 
     def __init__(self, data=None, queryset=None, *, user=None, request=None, prefix=None):
-        # Always bound: the defaults (no VOID, newest first, as of today) apply everywhere.
+        # Always bound: the defaults apply everywhere alike.
         data = data if data is not None else {}
         super().__init__(data=data, queryset=queryset, request=request, prefix=prefix)
         self.user = user or getattr(request, "user", None)
         if self.user is not None:
-            self.filters["township"].queryset = scoping.townships_for(self.user).order_by("path")
+            self.filters["township"].queryset = scoping.townships_for(self.user).order_by("id")
             self.filters["cell"].queryset = (
                 scoping.cells_for(self.user).filter(level__gte=GridCell.Level.TOWNSHIP)
             ).order_by("path")
@@ -172,6 +184,94 @@ class HazardFilter(django_filters.FilterSet):
                 .order_by("username")
             )
         bootstrap(self.form)
+
+    def get_form_class(self):
+        form_class = super().get_form_class()
+        form_class.period = self.period
+        form_class.field_order = self.field_order
+        return form_class
+
+    @classmethod
+    def scope_q(cls, *, township=None, cell=None, industry="", inspector=None):
+        """The records of this list's model in ``township``, in ``cell`` or beneath it, of
+        ``industry`` and of ``inspector`` (each optional). The reports narrow with it."""
+        q = Q()
+        if township is not None:
+            q &= Q(township_id=township.pk)
+        if cell is not None:
+            q &= q_beneath(cell)
+        if industry:
+            q &= Q(**{cls.industry_path: industry})
+        if inspector is not None:
+            q &= Q(**{cls.inspector_path: inspector.pk})
+        return q
+
+    def filter_scope(self, queryset, name, value):
+        return queryset.filter(self.scope_q(**{name: value}))
+
+    @property
+    def qs(self):
+        if not hasattr(self, "_qs"):
+            if not self.form.is_valid():
+                self._qs = self.queryset.none()  # never a silently wider list
+            else:
+                self._qs = self.filter_queryset(self.queryset.all())
+        return self._qs
+
+
+class HazardFilter(RecordFilter):
+    inspector_path = "finders"
+    period = ("found_from", "found_to")
+    field_order = [
+        "q",
+        "status",
+        "level",
+        "township",
+        "cell",
+        "enterprise",
+        "industry",
+        "category",
+        "subject",
+        "found_from",
+        "found_to",
+        "deadline_from",
+        "deadline_to",
+        "inspector",
+    ]
+
+    q = django_filters.CharFilter(
+        label=_("关键词"),
+        method="filter_text",
+        widget=forms.TextInput(attrs={"placeholder": _("编号、描述、部位、企业名称")}),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("状态"), choices=STATUS_CHOICES, method="filter_status", empty_label=_("全部")
+    )
+    level = django_filters.ChoiceFilter(label=_("隐患等级"), choices=Level.choices)
+    enterprise = django_filters.NumberFilter(
+        label=_("企业"),
+        field_name="enterprise_id",
+        widget=forms.HiddenInput,
+        min_value=1,
+        max_value=2**63 - 1,  # beyond a 64-bit id SQLite raises OverflowError: a 500
+    )
+    category = django_filters.ChoiceFilter(label=_("隐患类别"), choices=Category.choices)
+    subject = django_filters.ChoiceFilter(label=_("专业类别"), choices=Subject.choices)
+    found_from, found_to = period_filters("found_on", _("发现日期从"), _("发现日期至"))
+    deadline_from, deadline_to = period_filters("deadline", _("整改期限从"), _("整改期限至"))
+    recurrence = django_filters.ChoiceFilter(
+        label=_("反复出现"), choices=[("1", _("仅反复出现"))], method="filter_recurrence"
+    )
+    referred = django_filters.ChoiceFilter(
+        label=_("移送县级"), choices=[("1", _("仅已移送县级"))], method="filter_referred"
+    )
+    as_of = django_filters.DateFilter(label=_("状态截至"), method="filter_noop", widget=_DATE_INPUT)
+    sort = django_filters.ChoiceFilter(
+        label=_("排序"), choices=SORT_CHOICES, method="filter_noop", empty_label=None
+    )
+
+    class Meta(RecordFilter.Meta):
+        model = Hazard
 
     # --- the parameters -------------------------------------------------------------------
 
@@ -205,15 +305,6 @@ class HazardFilter(django_filters.FilterSet):
     def filter_status(self, queryset, name, value):
         return queryset.filter(status_q(value, self.as_of_date))
 
-    def filter_cell(self, queryset, name, cell):
-        if cell.level == GridCell.Level.TOWNSHIP:
-            return queryset.filter(township_id=cell.pk)
-        beneath = GridCell.objects.filter(path__startswith=cell.path).values("pk")
-        return queryset.filter(cell_id__in=beneath)
-
-    def filter_inspector(self, queryset, name, user):
-        return queryset.filter(finders=user)
-
     def filter_recurrence(self, queryset, name, value):
         return queryset.filter(is_recurrence=True) if value == "1" else queryset
 
@@ -234,15 +325,6 @@ class HazardFilter(django_filters.FilterSet):
             queryset = queryset.exclude(status=Status.VOID)
         return queryset.order_by(*_SORT_FIELDS[self.sort_key])
 
-    @property
-    def qs(self):
-        if not hasattr(self, "_qs"):
-            if not self.form.is_valid():
-                self._qs = self.queryset.none()
-            else:
-                self._qs = self.filter_queryset(self.queryset.all())
-        return self._qs
-
     def tab_counts(self):
         """One query: per state of the tabs, the count under every filter but the state."""
         if not self.form.is_valid():
@@ -254,7 +336,7 @@ class HazardFilter(django_filters.FilterSet):
         counts = {key: 0 for key in ("found", "deadline", "fixed", "closed", "void")}
         counts["overdue"] = 0
         rows = base.values("status").annotate(
-            n=Count("*"), late=Count("status", filter=q_overdue(self.as_of_date))
+            n=Count("*"), late=Count("status", filter=OVERDUE.q(self.as_of_date))
         )
         for row in rows.order_by():
             counts[row["status"]] = row["n"]
@@ -275,24 +357,28 @@ class HazardFilter(django_filters.FilterSet):
 
 
 def status_q(value, as_of):
-    """The Q object for one ``status`` value of the ledger."""
+    """The Q object for one ``status`` value of the ledger: a state, or one of the terms."""
     if value in Status.values:
         return Q(status=value)
-    if value == "overdue":
-        return q_overdue(as_of)
-    if value == "open":
-        return Q(status__in=[Status.FOUND, Status.DEADLINE, Status.FIXED])
-    if value == "rectified":
-        return q_rectified(as_of) & ~Q(status=Status.VOID)
-    if value == "closed_asof":
-        return q_closed(as_of)
-    if value == "on_time":
-        return q_on_time(as_of) & ~Q(status=Status.VOID)
+    terms = {
+        "overdue": OVERDUE,
+        "open": OPEN,
+        "rectified": RECTIFIED,
+        "closed_asof": CLOSED,
+        "on_time": ON_TIME,
+    }
+    if value in terms:
+        return terms[value].q(as_of)
     raise ValueError(value)
 
 
-class OrderFilter(django_filters.FilterSet):
-    """督办单 list: kind, issuing level, township, hazard level."""
+class OrderFilter(RecordFilter):
+    """督办单 list: kind, issuing level, hazard level, and the shared scope and period."""
+
+    industry_path = "hazard__industry"
+    inspector_path = "issued_by_id"
+    period = ("issued_from", "issued_to")
+    field_order = ["kind", "level", "hazard_level", "township", "cell", "industry"]
 
     kind = django_filters.ChoiceFilter(label=_("类型"), choices=SupervisionOrder.Kind.choices)
     level = django_filters.ChoiceFilter(
@@ -301,31 +387,10 @@ class OrderFilter(django_filters.FilterSet):
     hazard_level = django_filters.ChoiceFilter(
         label=_("隐患等级"), choices=Level.choices, field_name="hazard__level"
     )
-    township = django_filters.ModelChoiceFilter(label=_("乡镇"), queryset=GridCell.objects.none())
-    issued_from = django_filters.DateFilter(
-        label=_("下达日期从"), field_name="issued_on", lookup_expr="gte", widget=_DATE_INPUT
-    )
-    issued_to = django_filters.DateFilter(
-        label=_("下达日期至"), field_name="issued_on", lookup_expr="lte", widget=_DATE_INPUT
-    )
+    issued_from, issued_to = period_filters("issued_on", _("下达日期从"), _("下达日期至"))
 
-    class Meta:
+    class Meta(RecordFilter.Meta):
         model = SupervisionOrder
-        fields = []
-
-    def __init__(self, data=None, queryset=None, *, user=None, request=None, prefix=None):
-        super().__init__(data=data, queryset=queryset, request=request, prefix=prefix)
-        if user is not None:
-            self.filters["township"].queryset = scoping.townships_for(user).order_by("path")
-
-    @property
-    def qs(self):
-        if not hasattr(self, "_qs"):
-            if self.is_bound and not self.form.is_valid():
-                self._qs = self.queryset.none()
-            else:
-                self._qs = super().qs
-        return self._qs
 
 
 def default_order_deadline(as_of=None):

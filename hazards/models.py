@@ -49,30 +49,114 @@ class ListingLevel(models.TextChoices):
     COUNTY = "county", _("县级挂牌督办")
 
 
-# --- The report definitions of DESIGN.md, as Q objects. ----------------------------------
-# Reports (grouped Count(filter=...)), the ledger's status filter and the exports all use
-# these, so a figure, the list behind it and its Excel file always agree. ``as_of`` is the
-# date the status is read at; with today's date they match the current status exactly.
+# --- The business terms of DESIGN.md ("The numbers"), each defined once. ----------------
+# A term is written once, as a Q object of the as-of date. The reports (grouped
+# Count(filter=...)), the ledger's status filter and tabs, the exports and the badges all
+# read it: the SQL side through ``term.q(as_of)``, the Python side through
+# ``term.holds(hazard, as_of)``, which evaluates that same Q object against the hazard's
+# fields. So a figure, the list behind it, its Excel file and the badge on a row cannot
+# disagree. ``as_of`` is the date the status is read at (default: today in Asia/Shanghai);
+# with today's date it matches the current status exactly. Reading a status "as of" a
+# date goes through ``Term.q`` and nowhere else.
 
 
-def q_counted():
-    """Counted in statistics: everything but VOID."""
+def _value(obj, name):
+    value = obj
+    for part in name.split("__"):
+        value = getattr(value, part)
+    return value
+
+
+def _operand(obj, value):
+    return _value(obj, value.name) if isinstance(value, models.F) else value
+
+
+_LOOKUPS = ("exact", "in", "lt", "lte", "gt", "gte", "isnull")
+
+
+def _compare(lookup, left, right):
+    if lookup == "isnull":
+        return (left is None) == bool(right)
+    if left is None or right is None:
+        return False  # SQL: a comparison with NULL is never true
+    if lookup == "exact":
+        return left == right
+    if lookup == "in":
+        return left in right
+    if lookup == "lt":
+        return left < right
+    if lookup == "lte":
+        return left <= right
+    if lookup == "gt":
+        return left > right
+    if lookup == "gte":
+        return left >= right
+    raise ValueError(f"lookup {lookup!r} has no Python reading")
+
+
+def matches(q, obj):
+    """Whether ``obj`` satisfies ``q``, read in Python from its attributes.
+
+    Supports what the terms use: AND/OR/NOT, exact, in, lt, lte, gt, gte, isnull, and F()
+    on the right. Anything else raises ValueError rather than guess.
+    """
+
+    def child_holds(child):
+        if isinstance(child, Q):
+            return matches(child, obj)
+        name, right = child
+        field, _sep, lookup = name.rpartition("__")
+        if lookup not in _LOOKUPS:
+            field, lookup = name, "exact"
+        return _compare(lookup, _value(obj, field), _operand(obj, right))
+
+    results = (child_holds(child) for child in q.children)  # short-circuits like SQL may
+    result = all(results) if q.connector == Q.AND else any(results)
+    return not result if q.negated else result
+
+
+class Term:
+    """One business term: its Q object of the as-of date, and the Python reading of it."""
+
+    def __init__(self, name, definition):
+        self.name = name
+        self._definition = definition
+        self.__doc__ = definition.__doc__
+
+    def q(self, as_of=None):
+        return self._definition(as_of or timezone.localdate())
+
+    def holds(self, hazard, as_of=None):
+        """Whether ``hazard`` (a Hazard or any object with its fields) is in the term."""
+        return matches(self.q(as_of), hazard)
+
+    def __repr__(self):
+        return f"<Term {self.name}>"
+
+
+def _counted(as_of):
+    """Counted in statistics: everything but VOID (a false report was never a hazard)."""
     return ~Q(status=Status.VOID)
 
 
-def q_rectified(as_of):
+def _open(as_of):
+    """在办 (未销号): found, in DEADLINE or fixed awaiting close-out."""
+    return Q(status__in=sorted(OPEN_STATES))
+
+
+def _rectified(as_of):
     """已整改: general hazards FIXED or CLOSED; major hazards only CLOSED (已整改销号)."""
     general = Q(level=Level.GENERAL, status__in=[Status.FIXED, Status.CLOSED], fixed_on__lte=as_of)
     major = Q(level=Level.MAJOR, status=Status.CLOSED, closed_on__lte=as_of)
     return general | major
 
 
-def q_closed(as_of):
+def _closed(as_of):
     """销号: CLOSED on or before the as-of date."""
     return Q(status=Status.CLOSED, closed_on__lte=as_of)
 
 
-def q_overdue(as_of):
+def _overdue(as_of):
     """逾期: in DEADLINE past the deadline on the as-of date (never stored)."""
     still_open = Q(status=Status.DEADLINE, deadline__lt=as_of)
     if as_of >= timezone.localdate():
@@ -85,27 +169,68 @@ def q_overdue(as_of):
     return still_open | fixed_later
 
 
-def q_on_time(as_of):
-    """按期整改: rectified, and fixed by the original deadline (no deadline: fixed on the spot)."""
-    return q_rectified(as_of) & (
+def _on_time(as_of):
+    """按期整改: rectified, and fixed by the original deadline (no deadline: on the spot)."""
+    return _rectified(as_of) & (
         Q(original_deadline__isnull=True) | Q(fixed_on__lte=models.F("original_deadline"))
     )
+
+
+COUNTED = Term("counted", _counted)
+OPEN = Term("open", _open)
+RECTIFIED = Term("rectified", _rectified)
+CLOSED = Term("closed", _closed)
+OVERDUE = Term("overdue", _overdue)
+ON_TIME = Term("on_time", _on_time)
+
+
+def overdue_days(hazard, as_of=None):
+    """Days past the deadline on ``as_of`` when the hazard is 逾期 then, else None."""
+    as_of = as_of or timezone.localdate()
+    if not OVERDUE.holds(hazard, as_of):
+        return None
+    return (as_of - hazard.deadline).days
+
+
+# The functions the reports and lists have always called, kept as the terms' Q objects.
+def q_counted():
+    return COUNTED.q()
+
+
+def q_rectified(as_of):
+    return RECTIFIED.q(as_of)
+
+
+def q_closed(as_of):
+    return CLOSED.q(as_of)
+
+
+def q_overdue(as_of):
+    return OVERDUE.q(as_of)
+
+
+def q_on_time(as_of):
+    return ON_TIME.q(as_of)
+
+
+def q_open(as_of=None):
+    return OPEN.q(as_of)
 
 
 class HazardQuerySet(models.QuerySet):
     def counted(self):
         """Hazards that count in statistics (VOID is kept but never counted)."""
-        return self.exclude(status=Status.VOID)
+        return self.filter(COUNTED.q())
 
-    def open(self):
-        return self.filter(status__in=OPEN_STATES)
+    def open(self, as_of=None):
+        return self.filter(OPEN.q(as_of))
 
     def overdue(self, as_of=None):
-        """In DEADLINE with a deadline before ``as_of`` (default: today in Asia/Shanghai)."""
-        return self.filter(q_overdue(as_of or timezone.localdate()))
+        """逾期 on ``as_of`` (default: today in Asia/Shanghai)."""
+        return self.filter(OVERDUE.q(as_of))
 
     def rectified(self, as_of=None):
-        return self.filter(q_rectified(as_of or timezone.localdate()))
+        return self.filter(RECTIFIED.q(as_of))
 
 
 class Hazard(models.Model):
@@ -318,30 +443,24 @@ class Hazard(models.Model):
 
     @property
     def is_open(self):
-        return self.status in OPEN_STATES
+        return OPEN.holds(self)
 
     @property
     def is_major(self):
         return self.level == Level.MAJOR
 
     def is_overdue(self, as_of=None):
-        as_of = as_of or timezone.localdate()
-        return (
-            self.status == Status.DEADLINE and self.deadline is not None and self.deadline < as_of
-        )
+        """逾期 on ``as_of`` (default today): the OVERDUE term read in Python."""
+        return OVERDUE.holds(self, as_of)
 
     def overdue_days(self, as_of=None):
-        as_of = as_of or timezone.localdate()
-        if not self.is_overdue(as_of):
-            return 0
-        return (as_of - self.deadline).days
+        """Days overdue on ``as_of``; 0 when not overdue."""
+        return overdue_days(self, as_of) or 0
 
     @property
     def is_rectified(self):
         """已整改 as the official forms count it: general FIXED or CLOSED; major only CLOSED."""
-        if self.level == Level.MAJOR:
-            return self.status == Status.CLOSED
-        return self.status in (Status.FIXED, Status.CLOSED)
+        return RECTIFIED.holds(self)
 
 
 class HazardEvent(models.Model):

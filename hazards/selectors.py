@@ -11,8 +11,9 @@ from django.db.models import Prefetch
 from django.http import Http404
 
 from grid import roles, scoping
+from grid.models import tree_key
 from hazards.filters import HazardFilter, OrderFilter
-from hazards.models import HazardEvent, HazardPhoto, Level, Status, q_overdue
+from hazards.models import OVERDUE, HazardEvent, HazardPhoto, Level, Status
 
 # What a row of the ledger shows: enterprise, township, cell.
 LIST_RELATED = ("enterprise", "township", "cell")
@@ -35,6 +36,7 @@ LIST_ONLY = (
     "enterprise__name",
     "township__id",
     "township__name",
+    "township__path",
     "cell__id",
     "cell__name",
 )
@@ -100,7 +102,7 @@ def my_work(user, as_of):
     due_soon = rows.filter(
         status=Status.DEADLINE, deadline__gte=as_of, deadline__lte=as_of + timedelta(days=7)
     ).order_by("deadline", "id")
-    overdue = rows.filter(status=Status.DEADLINE, deadline__lt=as_of).order_by("deadline", "id")
+    overdue = rows.filter(OVERDUE.q(as_of)).order_by("deadline", "id")
     recheck = rows.none()
     extensions = rows.none()
     if role in (roles.SUPERVISOR, roles.COUNTY):

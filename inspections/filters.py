@@ -1,4 +1,9 @@
-"""Filters of the inspection and enforcement lists (django-filter), scoped per user."""
+"""Filters of the inspection and enforcement lists, on the shared list filter base.
+
+Both derive from ``hazards.filters.RecordFilter``: township, a grid cell and everything
+beneath it, industry and inspector mean what they mean on the hazard list and in the
+reports, and the period is the record's date.
+"""
 
 import django_filters
 from django import forms
@@ -6,34 +11,20 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.ids import parse_id
-from grid import scoping
-from grid.models import GridCell
-from inspections.forms import style
+from hazards.filters import RecordFilter, period_filters
 from inspections.models import EnforcementAction, Inspection
 
-_DATE = forms.DateInput(attrs={"type": "date"})
 
+class _DatedRecordFilter(RecordFilter):
+    industry_path = "enterprise__industry"
+    period = ("date_from", "date_to")
 
-class _ScopedFilterSet(django_filters.FilterSet):
-    township = django_filters.ModelChoiceFilter(
-        queryset=GridCell.objects.none(), label=_("乡镇"), empty_label=_("全部乡镇")
-    )
-    date_from = django_filters.DateFilter(
-        field_name="date", lookup_expr="gte", label=_("开始日期"), widget=_DATE
-    )
-    date_to = django_filters.DateFilter(
-        field_name="date", lookup_expr="lte", label=_("结束日期"), widget=_DATE
-    )
+    date_from, date_to = period_filters("date", _("开始日期"), _("结束日期"))
     enterprise = django_filters.CharFilter(
         method="filter_enterprise",
         label=_("企业"),
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("企业名称或信用代码")}),
     )
-
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
-        super().__init__(data, queryset, request=request, prefix=prefix)
-        self.filters["township"].queryset = scoping.townships_for(request.user).order_by("path")
-        style(self.form.fields)
 
     def filter_enterprise(self, queryset, name, value):
         value = value.strip()
@@ -47,7 +38,10 @@ class _ScopedFilterSet(django_filters.FilterSet):
         )
 
 
-class InspectionFilter(_ScopedFilterSet):
+class InspectionFilter(_DatedRecordFilter):
+    inspector_path = "inspectors"
+    field_order = ["kind", "status", "township", "cell", "industry", "inspector", "date_from"]
+
     kind = django_filters.ChoiceFilter(
         choices=Inspection.Kind.choices, label=_("检查类型"), empty_label=_("全部类型")
     )
@@ -55,16 +49,17 @@ class InspectionFilter(_ScopedFilterSet):
         choices=Inspection.Status.choices, label=_("状态"), empty_label=_("全部状态")
     )
 
-    class Meta:
+    class Meta(RecordFilter.Meta):
         model = Inspection
-        fields = ["kind", "status", "township", "date_from", "date_to", "enterprise"]
 
 
-class EnforcementFilter(_ScopedFilterSet):
+class EnforcementFilter(_DatedRecordFilter):
+    inspector_path = "created_by_id"
+    field_order = ["kind", "township", "cell", "industry", "inspector", "date_from"]
+
     kind = django_filters.ChoiceFilter(
         choices=EnforcementAction.Kind.choices, label=_("执法类别"), empty_label=_("全部类别")
     )
 
-    class Meta:
+    class Meta(RecordFilter.Meta):
         model = EnforcementAction
-        fields = ["kind", "township", "date_from", "date_to", "enterprise"]

@@ -14,6 +14,8 @@ The rows come from the same functions as the pages: the county summary from
 ``hazards.selectors.hazard_list`` — so a file has exactly the rows its page shows.
 """
 
+from types import SimpleNamespace
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -28,7 +30,15 @@ from core.xlsx import Column
 from enterprises.models import Industry
 from grid import scoping
 from grid.models import GridCell
-from hazards.models import Category, HazardEvent, Level, Status, Subject, SupervisionOrder
+from hazards.models import (
+    Category,
+    HazardEvent,
+    Level,
+    Status,
+    Subject,
+    SupervisionOrder,
+    overdue_days,
+)
 from reports import queries
 from reports.forms import ReportForm
 
@@ -243,15 +253,9 @@ LEDGER_FIELDS = (
 )
 
 
-def overdue_days(status, deadline, fixed_on, as_of):
-    """Days past the deadline on ``as_of`` (hazards.models.q_overdue), else None."""
-    if deadline is None or deadline >= as_of:
-        return None
-    if status == Status.DEADLINE or (
-        status in (Status.FIXED, Status.CLOSED) and fixed_on is not None and fixed_on > as_of
-    ):
-        return (as_of - deadline).days
-    return None
+def _overdue_days(status, deadline, fixed_on, as_of):
+    """Days past the deadline on ``as_of`` by the one OVERDUE term, else None."""
+    return overdue_days(SimpleNamespace(status=status, deadline=deadline, fixed_on=fixed_on), as_of)
 
 
 class LedgerExporter(Exporter):
@@ -397,7 +401,7 @@ class LedgerExporter(Exporter):
                     deadline,
                     original_deadline,
                     STATUSES.get(status, status),
-                    overdue_days(status, deadline, fixed_on, as_of),
+                    _overdue_days(status, deadline, fixed_on, as_of),
                     fixed_on,
                     closed_on,
                 ]
@@ -501,10 +505,12 @@ class OverdueExporter(LedgerExporter):
             "deadline",
             "responsible_person",
             "orders_count",
+            "status",
+            "fixed_on",
         )
         for r in records.iterator(chunk_size=CHUNK):
             (number, enterprise, township, cell, industry, level, description) = r[:7]
-            found_on, deadline, responsible, orders_count = r[7:]
+            found_on, deadline, responsible, orders_count, status, fixed_on = r[7:]
             yield [
                 number,
                 enterprise,
@@ -515,7 +521,7 @@ class OverdueExporter(LedgerExporter):
                 description,
                 found_on,
                 deadline,
-                (self.as_of - deadline).days if deadline else None,
+                _overdue_days(status, deadline, fixed_on, self.as_of),
                 responsible,
                 orders_count,
             ]

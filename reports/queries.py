@@ -9,8 +9,11 @@ definitions are the Q objects beside the model (``hazards.models.q_*``); rates a
 computed afterwards from the integers.
 
 Every figure carries the filter that produced it, as a querystring of the hazard list
-(``hazards:list``), the inspection list (``inspections:list``) or the enforcement list
-(``inspections:enforcement_list``), so a number on a page links to exactly its records.
+(``hazards:list``), the inspection list (``inspections:list``), the enforcement list
+(``inspections:enforcement_list``) or the supervision-order list (``hazards:orders``), so
+a number on a page links to exactly its records. The lists filter with the same
+definitions: township, a cell and everything beneath it, industry and inspector narrow a
+figure through the ``scope_q`` of the list's own filter set (``hazards.filters.RecordFilter``).
 The pages, the Excel exports and the commands all read these functions.
 """
 
@@ -24,7 +27,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import CharField, Count, F, Q, Subquery, Sum
+from django.db.models import CharField, Count, F, Q, Sum
 from django.db.models.functions import Cast, Substr
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -33,19 +36,21 @@ from django.utils.translation import gettext_lazy
 
 from enterprises.models import Industry
 from grid import scoping
-from grid.models import GridCell
+from grid.models import GridCell, in_tree_order
+from hazards.filters import HazardFilter, OrderFilter
 from hazards.models import (
-    OPEN_STATES,
+    CLOSED,
+    COUNTED,
+    ON_TIME,
+    OPEN,
+    OVERDUE,
+    RECTIFIED,
     Hazard,
     HazardEvent,
     Level,
     SupervisionOrder,
-    q_closed,
-    q_counted,
-    q_on_time,
-    q_overdue,
-    q_rectified,
 )
+from inspections.filters import EnforcementFilter, InspectionFilter
 from inspections.models import EnforcementAction, Inspection
 
 GROUP_TOWNSHIP = "township"
@@ -139,7 +144,7 @@ class Criteria:
         }
 
     def scope_params(self):
-        """The scope filters as list querystring parameters (shared by all three lists)."""
+        """The scope filters as list querystring parameters (shared by all four lists)."""
         params = {}
         if self.township is not None:
             params["township"] = self.township.pk
@@ -151,36 +156,25 @@ class Criteria:
             params["inspector"] = self.inspector.pk
         return params
 
-    # Filters per model: ``hazard``, ``inspection``, ``enforcement``, ``order``.
     def narrow(self, qs, model):
-        if self.township is not None:
-            qs = qs.filter(township_id=self.township.pk)
-        if self.cell is not None:
-            if self.cell.level == GridCell.Level.TOWNSHIP:
-                qs = qs.filter(township_id=self.cell.pk)
-            else:
-                beneath = GridCell.objects.filter(path__startswith=self.cell.path).values("id")
-                qs = qs.filter(cell_id__in=Subquery(beneath))
-        if self.industry:
-            qs = qs.filter(**{_INDUSTRY_PATH[model]: self.industry})
-        if self.inspector is not None:
-            qs = qs.filter(**{_INSPECTOR_PATH[model]: self.inspector.pk})
-        return qs
+        """``qs`` (records of ``model``: hazard, inspection, enforcement or order) narrowed
+        by the scope filters, with the definitions of that model's list filter."""
+        return qs.filter(
+            LIST_FILTERS[model].scope_q(
+                township=self.township,
+                cell=self.cell,
+                industry=self.industry,
+                inspector=self.inspector,
+            )
+        )
 
 
-_INDUSTRY_PATH = {
-    "hazard": "industry",
-    "inspection": "enterprise__industry",
-    "enforcement": "enterprise__industry",
-    "order": "hazard__industry",
-}
-# An inspector's figures: hazards they found, inspections they took part in, enforcement
-# actions they recorded and supervision orders they issued.
-_INSPECTOR_PATH = {
-    "hazard": "finders",
-    "inspection": "inspectors",
-    "enforcement": "created_by_id",
-    "order": "issued_by_id",
+# The list each kind of record's figures link to, whose filters define the narrowing.
+LIST_FILTERS = {
+    "hazard": HazardFilter,
+    "inspection": InspectionFilter,
+    "enforcement": EnforcementFilter,
+    "order": OrderFilter,
 }
 _DATE_FIELD = {"inspection": "date", "enforcement": "date", "order": "issued_on"}
 
@@ -191,7 +185,7 @@ def _key_expr(group_by, model):
     if group_by == GROUP_CELL:
         return F("cell_id")
     if group_by == GROUP_INDUSTRY:
-        return F(_INDUSTRY_PATH[model])
+        return F(LIST_FILTERS[model].industry_path)
     if group_by == GROUP_MONTH:
         # "YYYY-MM" from the ISO date text. TruncMonth calls a Python function per row on
         # SQLite (4.8 s for a year at 1M hazards); this stays in SQL (0.8 s) on both.
@@ -219,7 +213,9 @@ ENFORCEMENT_FIGURES = ("documents", "orders", "talks", "cases", "fines_yuan")
 def hazards_in_period(user, criteria):
     """Hazards counted in the period (VOID excluded) within scope and filters."""
     qs = scoping.hazards_for(user).filter(
-        q_counted(), found_on__gte=criteria.period_from, found_on__lte=criteria.period_to
+        COUNTED.q(criteria.as_of),
+        found_on__gte=criteria.period_from,
+        found_on__lte=criteria.period_to,
     )
     return criteria.narrow(qs, "hazard")
 
@@ -230,12 +226,12 @@ def _hazard_annotations(as_of):
     return {
         "found_general": Count("found_on", filter=general),
         "found_major": Count("found_on", filter=major),
-        "rectified_general": Count("found_on", filter=general & q_rectified(as_of)),
-        "rectified_major": Count("found_on", filter=major & q_rectified(as_of)),
-        "closed": Count("found_on", filter=q_closed(as_of)),
-        "overdue": Count("found_on", filter=q_overdue(as_of)),
-        "on_time": Count("found_on", filter=q_on_time(as_of)),
-        "major_open": Count("found_on", filter=major & Q(status__in=OPEN_STATES)),
+        "rectified_general": Count("found_on", filter=general & RECTIFIED.q(as_of)),
+        "rectified_major": Count("found_on", filter=major & RECTIFIED.q(as_of)),
+        "closed": Count("found_on", filter=CLOSED.q(as_of)),
+        "overdue": Count("found_on", filter=OVERDUE.q(as_of)),
+        "on_time": Count("found_on", filter=ON_TIME.q(as_of)),
+        "major_open": Count("found_on", filter=major & OPEN.q(as_of)),
     }
 
 
@@ -320,7 +316,7 @@ _KIND_FIGURE = {
 
 def enforcement_figures(user, criteria, group_by=None):
     """{key: {documents, orders, talks, cases, fines_yuan}}. Two queries: enforcement
-    actions by kind, and supervision orders (a 督办单 counts as an enforcement document)."""
+    actions by kind, and supervision orders (督办单数, a figure of its own: not 执法文书)."""
     actions = enforcement_in_period(user, criteria)
     orders = orders_in_period(user, criteria)
     if group_by is None:
@@ -422,8 +418,8 @@ class Row:
 
     @property
     def enforcement_documents(self):
-        """执法文书: enforcement documents plus supervision orders issued."""
-        return self.documents + self.orders
+        """执法文书: enforcement documents only (督办单 are ``orders``, their own figure)."""
+        return self.documents
 
     @property
     def fines_wan(self):
@@ -450,6 +446,9 @@ class Table:
     group_by: str
     rows: list
     total: Row
+    # Enterprises inspected in more than one township (or cell) of the table: counted in
+    # each of those rows, once in 合计.
+    split_enterprises: list = field(default_factory=list)
 
     @property
     def basis(self):
@@ -468,6 +467,7 @@ class Linker:
         self.hazard_url = reverse("hazards:list")
         self.inspection_url = reverse("inspections:list")
         self.enforcement_url = reverse("inspections:enforcement_list")
+        self.order_url = reverse("hazards:orders")
 
     def _group_params(self, group_by, key):
         if group_by in (GROUP_TOWNSHIP, GROUP_CELL):
@@ -498,6 +498,7 @@ class Linker:
         rectified = {"status": "rectified", **as_of}
         dated = {"date_from": start, "date_to": end, **scope}
         submitted = {**dated, "status": Inspection.Status.SUBMITTED}
+        issued = {"issued_from": start, "issued_to": end, **scope}
         e = self.enforcement_url
         return {
             "found": self._join(h, found),
@@ -509,7 +510,7 @@ class Linker:
             "closed": self._join(h, {**found, "status": "closed_asof", **as_of}),
             "overdue": self._join(h, {**found, "status": "overdue", **as_of}),
             "on_time": self._join(h, {**found, "status": "on_time", **as_of}),
-            "major_open": self._join(h, {**found, **major, "status": "open"}),
+            "major_open": self._join(h, {**found, **major, "status": "open", **as_of}),
             "groups": self._join(self.inspection_url, submitted),
             "person_times": self._join(self.inspection_url, submitted),
             "enterprises": self._join(self.inspection_url, submitted),
@@ -517,25 +518,27 @@ class Linker:
             "talks": self._join(e, {"kind": EnforcementAction.Kind.TALK, **dated}),
             "cases": self._join(e, {"kind": EnforcementAction.Kind.CASE, **dated}),
             "fines": self._join(e, dated),
+            "orders": self._join(self.order_url, issued),
         }
 
 
 def _labels(user, criteria, group_by):
-    """{key: label} of the rows every table shows even when empty, in display order."""
+    """{key: label} of the rows every table shows even when empty, in display order:
+    townships and cells in the grid's order, months in time order."""
     if group_by == GROUP_TOWNSHIP:
         qs = scoping.townships_for(user)
         if criteria.township is not None:
             qs = qs.filter(pk=criteria.township.pk)
         if criteria.cell is not None:
             qs = qs.filter(pk=criteria.cell.township_id)
-        return dict(qs.order_by("path").values_list("id", "name"))
+        return {c.pk: c.name for c in in_tree_order(qs.only("id", "name", "path"))}
     if group_by == GROUP_CELL:
         qs = scoping.cells_for(user).filter(level=GridCell.Level.VILLAGE)
         if criteria.township is not None:
             qs = qs.filter(township_id=criteria.township.pk)
         if criteria.cell is not None:
-            qs = qs.filter(path__startswith=criteria.cell.path)
-        return {pk: name for pk, name in qs.order_by("path").values_list("id", "name")}
+            qs = qs & GridCell.objects.subtree(criteria.cell)
+        return {c.pk: c.name for c in in_tree_order(qs.only("id", "name", "path"))}
     if group_by == GROUP_MONTH:
         return {
             m: _("%(y)d年%(m)d月") % {"y": m.year, "m": m.month}
@@ -545,15 +548,33 @@ def _labels(user, criteria, group_by):
 
 
 def _label_extra(group_by, keys):
-    """Labels of keys that have figures but are not among the default rows."""
+    """Labels of keys that have figures but are not among the default rows, in order."""
     if not keys:
         return {}
     if group_by in (GROUP_TOWNSHIP, GROUP_CELL):
-        return dict(GridCell.objects.filter(pk__in=keys).values_list("id", "name"))
+        cells = GridCell.objects.filter(pk__in=keys).only("id", "name", "path")
+        return {c.pk: c.name for c in in_tree_order(cells)}
     if group_by == GROUP_INDUSTRY:
         names = dict(Industry.choices)
         return {k: str(names.get(k, k or _("未填写"))) for k in keys}
-    return {k: str(k) for k in keys}
+    return {k: str(k) for k in sorted(keys)}
+
+
+def _split_enterprises(user, criteria, group_by):
+    """Names of the enterprises inspected in more than one township (or cell) of the
+    table, e.g. after a move: each of those rows counts them, 合计 counts them once."""
+    if group_by not in (GROUP_TOWNSHIP, GROUP_CELL):
+        return []
+    key = "township_id" if group_by == GROUP_TOWNSHIP else "cell_id"
+    rows = (
+        inspections_in_period(user, criteria)
+        .order_by()
+        .values("enterprise_id", "enterprise__name")
+        .annotate(n=Count(key, distinct=True))
+        .filter(n__gt=1)
+        .order_by("enterprise__name", "enterprise_id")
+    )
+    return [row["enterprise__name"] for row in rows]
 
 
 def _industry_order(key):
@@ -575,10 +596,11 @@ def report_table(
 ):
     """Every figure of DESIGN.md per group, with a total row and links.
 
-    Rows: every township (or village cell, or month) in scope even when empty, plus any
-    key with figures (industries appear when they have figures). The total row's counts
-    are the sums of the rows (its distinct enterprise count comes from its own query) and
-    its rates are recomputed from those sums, never averaged.
+    Rows: every township (or village cell, or month) in scope even when empty, in the
+    grid's order, plus any key with figures (industries appear when they have figures).
+    The total row's counts are the sums of the rows, except 检查企业数（家）, distinct over
+    the whole table (its own query); its rates are recomputed from those sums, never
+    averaged.
     """
     if group_by not in GROUPS:
         raise ValueError(f"unknown grouping {group_by!r}")
@@ -587,13 +609,9 @@ def report_table(
     hazards = hazard_figures(user, criteria, group_by)
     inspections = inspection_figures(user, criteria, group_by)
     enforcement = enforcement_figures(user, criteria, group_by)
-    all_enterprises = (
-        inspections_in_period(user, criteria).aggregate(n=Count("enterprise_id", distinct=True))[
-            "n"
-        ]
-        if group_by == GROUP_MONTH
-        else None
-    )
+    all_enterprises = inspections_in_period(user, criteria).aggregate(
+        n=Count("enterprise_id", distinct=True)
+    )["n"]
 
     data_keys = set(hazards) | set(inspections) | set(enforcement)
     extra = [k for k in data_keys if k not in labels]
@@ -613,10 +631,14 @@ def report_table(
         row.links = linker.links(group_by, key)
         rows.append(row)
         total.add(row)
-    if all_enterprises is not None:
-        total.enterprises = all_enterprises
+    total.enterprises = all_enterprises
     total.links = linker.links(None, None)
-    return Table(criteria=criteria, group_by=group_by, rows=rows, total=total)
+    split = []
+    if sum(row.enterprises for row in rows) > total.enterprises:  # counted in two rows
+        split = _split_enterprises(user, criteria, group_by)
+    return Table(
+        criteria=criteria, group_by=group_by, rows=rows, total=total, split_enterprises=split
+    )
 
 
 def county_summary(user, period_from, period_to, as_of, *, township=None, **filters):
@@ -628,7 +650,7 @@ def county_summary(user, period_from, period_to, as_of, *, township=None, **filt
 
 def longest_overdue(user, as_of, limit=10, *, township=None):
     """The hazards overdue on ``as_of`` with the oldest deadlines first."""
-    qs = scoping.hazards_for(user).filter(q_overdue(as_of))
+    qs = scoping.hazards_for(user).filter(OVERDUE.q(as_of))
     if township is not None:
         qs = qs.filter(township_id=township.pk)
     hazards = list(
@@ -639,6 +661,7 @@ def longest_overdue(user, as_of, limit=10, *, township=None):
             "level",
             "status",
             "deadline",
+            "fixed_on",
             "found_on",
             "enterprise__name",
             "township__name",
@@ -646,7 +669,7 @@ def longest_overdue(user, as_of, limit=10, *, township=None):
         .order_by("deadline", "id")[:limit]
     )
     for hazard in hazards:
-        hazard.days_overdue = (as_of - hazard.deadline).days
+        hazard.days_overdue = hazard.overdue_days(as_of)
     return hazards
 
 

@@ -98,7 +98,7 @@ def test_the_summary_figures_and_rates_are_typed_cells(seed004, personas):
     assert (a["重大隐患排查数"].value, a["重大隐患已整改数"].value) == (5, 4)
     assert a["逾期未整改数"].value == 40
     assert (a["检查组数"].value, a["出动检查人次"].value, a["检查企业数"].value) == (3, 9, 2)
-    assert (a["执法文书"].value, a["约谈提醒"].value, a["立案查处"].value) == (4, 1, 2)
+    assert (a["执法文书"].value, a["约谈提醒"].value, a["立案查处"].value) == (3, 1, 2)
     assert float(a["罚款(万元)"].value) == pytest.approx(21.221)
     assert a["罚款(万元)"].number_format == "0.0000"
 
