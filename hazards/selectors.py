@@ -127,26 +127,26 @@ class TownshipGroup:
         self.township = township
         self.hazards = hazards
         for h in hazards:
-            h.days_overdue = (as_of - h.deadline).days
+            h.days_overdue = h.overdue_days(as_of)
         self.count = len(hazards)
         self.max_days = max((h.days_overdue for h in hazards), default=0)
 
 
 def overdue_board(user, as_of):
-    """DEADLINE hazards past their deadline, grouped by township, most overdue first."""
+    """Hazards overdue on ``as_of``, grouped by township in the grid's order, most overdue
+    first within each."""
     hazards = list(
-        _row_queryset(user)
-        .filter(status=Status.DEADLINE, deadline__lt=as_of)
-        .order_by("township__path", "deadline", "id")
+        _row_queryset(user).filter(OVERDUE.q(as_of)).order_by("township_id", "deadline", "id")
     )
-    return [
+    groups = [
         TownshipGroup(township, list(items), as_of)
         for township, items in groupby(hazards, key=lambda h: h.township)
     ]
+    return sorted(groups, key=lambda g: tree_key(g.township))
 
 
 def overdue_count(user, as_of):
-    return scoping.hazards_for(user).filter(q_overdue(as_of)).count()
+    return scoping.hazards_for(user).filter(OVERDUE.q(as_of)).count()
 
 
 def order_list(user, params=None):
