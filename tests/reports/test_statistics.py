@@ -167,3 +167,63 @@ def test_the_form_query_count_does_not_grow_with_major_hazards(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url, {"period": "2026-Q1"})
     assert len(response.context["majors"]) == 36
+
+
+# --- in a real browser: a 375-px phone, and the form on A4 ----------------------------------
+
+try:
+    from tests.browser.conftest import (  # noqa: F401 — fixtures used by the test below
+        PHONE,
+        Browser,
+        browser_type_launch_args,
+        journey_factory,
+        open_browser,
+    )
+except pytest.skip.Exception:  # no Chromium on this machine: the browser test is skipped
+    PHONE = None
+
+A4_POINTS = (595, 842)
+
+
+def _pdf_pages(pdf):
+    import re
+
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
+    return [(round(float(w)), round(float(h))) for w, h in boxes]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(PHONE is None, reason="Chromium is not installed")
+def test_the_county_closes_a_quarter_on_a_phone_and_prints_the_form_on_one_a4_page(
+    open_browser, journey_factory, personas, enterprise_a1, enterprise_b
+):
+    from playwright.sync_api import expect
+
+    bulk_hazards(enterprise_a1, 40, found_on=D(2026, 2, 3))
+    for n in range(4):
+        bulk_hazards(
+            enterprise_b, 1, level=Level.MAJOR, found_on=D(2026, 3, 2 + n), description="储罐区"
+        )
+    journey = journey_factory(None, "periods_phone")
+    county = open_browser(PHONE, journey)
+    page = county.page
+    with journey.step("县级用户登录"):
+        county.login(personas.county)
+    with journey.step("报表期列表"):
+        county.goto("reports:periods")
+        county.check_page()
+    with journey.step("封账 2026 年第一季度"):
+        row = page.locator('[data-period="2026-Q1"]')
+        row.get_by_role("button", name="封账上报").click()
+        county.message("已封账（第1版）")
+        expect(page.locator(".closed-table")).to_contain_text("甲镇")
+        county.check_page()
+    with journey.step("统计分析表"):
+        county.goto("reports:statistics", query="?period=2026-Q1")
+        expect(page.locator(".statistics-majors tbody tr")).to_have_count(4)
+        county.check_page()
+    with journey.step("打印为 A4"):
+        page.emulate_media(media="print")
+        pdf = page.pdf(prefer_css_page_size=True, print_background=False)
+        assert _pdf_pages(pdf) == [A4_POINTS]
