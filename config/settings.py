@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.forms",  # the widget templates, for FORM_RENDERER
+    "django.forms",  # the widget templates, for FORM_RENDERER
     "django_filters",
     "django_htmx",
     "axes",
@@ -101,6 +102,9 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
+
+# Every form gets its Bootstrap classes and field layout here (core/forms.py).
+FORM_RENDERER = "core.forms.BootstrapRenderer"
 
 # Every form gets its Bootstrap classes and field layout here (core/forms.py).
 FORM_RENDERER = "core.forms.BootstrapRenderer"

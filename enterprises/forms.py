@@ -30,18 +30,6 @@ class InspectorChoiceField(forms.ModelMultipleChoiceField):
         return f"{full}（{obj.username}）" if full else obj.username
 
 
-def bootstrap(form):
-    """Bootstrap classes on every widget: one column, large touch targets on a phone."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, forms.Select | forms.SelectMultiple):
-            widget.attrs.setdefault("class", "form-select")
-        else:
-            widget.attrs.setdefault("class", "form-control")
-
-
 class EnterpriseForm(forms.ModelForm):
     """Create/edit an enterprise. ``user`` bounds the cells and the 包保 choices."""
 
@@ -84,7 +72,6 @@ class EnterpriseForm(forms.ModelForm):
         self.fields["uscc"].widget.attrs.update(
             {"autocapitalize": "characters", "maxlength": "18", "spellcheck": "false"}
         )
-        bootstrap(self)
 
     def clean_uscc(self):
         return normalize_uscc(self.cleaned_data.get("uscc"))
@@ -104,7 +91,3 @@ class ImportForm(forms.Form):
         label=_("仅检查，不写入（试导入）"),
         required=False,
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        bootstrap(self)

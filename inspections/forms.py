@@ -13,32 +13,12 @@ from inspections.services import candidate_inspectors
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def style(fields):
-    """Give widgets their Bootstrap class (one-column forms, large controls on phones)."""
-    for f in fields.values():
-        widget = f.widget
-        if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
-            continue
-        if isinstance(widget, forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, forms.Select):
-            widget.attrs.setdefault("class", "form-select")
-        else:
-            widget.attrs.setdefault("class", "form-control")
-
-
-class StyledForm(forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        style(self.fields)
-
-
 class InspectorChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.username
 
 
-class StartForm(StyledForm):
+class StartForm(forms.Form):
     kind = forms.ChoiceField(label=_("检查类型"), choices=Inspection.Kind.choices)
     is_enforcement = forms.BooleanField(
         label=_("执法检查"), required=False, help_text=_("执法检查须两名及以上执法人员。")
@@ -81,7 +61,7 @@ class StartForm(StyledForm):
         return data
 
 
-class ItemResultForm(StyledForm):
+class ItemResultForm(forms.Form):
     result = forms.ChoiceField(
         label=_("检查结果"),
         choices=[c for c in InspectionItem.Result.choices if c[0] != "pending"],
@@ -93,7 +73,7 @@ class ItemResultForm(StyledForm):
     remove_photo = forms.BooleanField(label=_("删除照片"), required=False)
 
 
-class SubmitForm(StyledForm):
+class SubmitForm(forms.Form):
     representative = forms.CharField(label=_("企业陪同签字人员"), required=False, max_length=50)
     refused = forms.BooleanField(label=_("企业拒绝签字"), required=False)
     refusal_note = forms.CharField(label=_("拒签说明"), required=False, max_length=255)
@@ -102,7 +82,7 @@ class SubmitForm(StyledForm):
     )
 
 
-class HazardFromItemForm(StyledForm):
+class HazardFromItemForm(forms.Form):
     level = forms.ChoiceField(label=_("隐患等级"), choices=Level.choices)
     category = forms.ChoiceField(label=_("隐患类别"), choices=Category.choices)
     subject = forms.ChoiceField(label=_("专业类别"), choices=Subject.choices)
@@ -131,7 +111,7 @@ class LinkedChoiceField(forms.ModelChoiceField):
     """Validated against everything in scope; the page lists only the chosen enterprise's."""
 
 
-class EnforcementForm(StyledForm):
+class EnforcementForm(forms.Form):
     kind = forms.ChoiceField(label=_("执法类别"), choices=EnforcementAction.Kind.choices)
     document_kind = forms.ChoiceField(
         label=_("文书种类"),
@@ -203,7 +183,7 @@ class EnforcementForm(StyledForm):
         return data
 
 
-class PeriodForm(StyledForm):
+class PeriodForm(forms.Form):
     date_from = forms.DateField(label=_("开始日期"), required=False, widget=_DATE)
     date_to = forms.DateField(label=_("结束日期"), required=False, widget=_DATE)
     township = forms.ModelChoiceField(
@@ -221,7 +201,7 @@ class PeriodForm(StyledForm):
         return data
 
 
-class DailyForm(StyledForm):
+class DailyForm(forms.Form):
     date = forms.DateField(label=_("日期"), required=False, widget=_DATE)
     township = forms.ModelChoiceField(
         label=_("乡镇"), queryset=None, required=False, empty_label=None

@@ -74,9 +74,6 @@ class ReportForm(forms.Form):
             .distinct()
             .order_by("username")
         )
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs["class"] = css
 
     def clean(self):
         data = super().clean()
