@@ -66,7 +66,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.forms",  # the widget templates, for FORM_RENDERER
-    "django.forms",  # the widget templates, for FORM_RENDERER
     "django_filters",
     "django_htmx",
     "axes",
@@ -88,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "core.middleware.LimitUploadsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -102,9 +102,6 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
-
-# Every form gets its Bootstrap classes and field layout here (core/forms.py).
-FORM_RENDERER = "core.forms.BootstrapRenderer"
 
 # Every form gets its Bootstrap classes and field layout here (core/forms.py).
 FORM_RENDERER = "core.forms.BootstrapRenderer"
@@ -198,6 +195,8 @@ MEDIA_URL = "/media-not-public/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+# No page takes more files than the photos of one request (PHOTO_MAX_PER_REQUEST below).
+DATA_UPLOAD_MAX_NUMBER_FILES = env.int("PHOTO_MAX_PER_REQUEST", default=10)
 
 # --- Security -------------------------------------------------------------------------------
 HTTPS = _bool("HTTPS", False)
@@ -271,9 +270,18 @@ FILTERS_NULL_CHOICE_LABEL = None
 HAZARDTRACK_COUNTY_NAME = env.str("COUNTY_NAME", default="")
 PHOTO_MAX_BYTES = 15 * 1024 * 1024
 PHOTO_MAX_PIXELS = 50_000_000
+# One request may make a worker decode only so much (hazards/photos.py, check_request):
+# ten photos, a PNG (no draft mode: every pixel decoded) at most 16 MP, and 64 MP decoded
+# in all (a phone JPEG counts about 3 MP at its draft size). docs/benchmarks.md §Photos.
+PHOTO_MAX_PER_REQUEST = env.int("PHOTO_MAX_PER_REQUEST", default=10)
+PHOTO_MAX_PIXELS_UNDRAFTED = 16_000_000
+PHOTO_MAX_REQUEST_PIXELS = 64_000_000
 PHOTO_MAX_SIDE = 1920
 PHOTO_THUMB_SIDE = 320
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
+# A request body larger than this is refused from its Content-Length, before it is read
+# (core.middleware.LimitUploadsMiddleware): the largest import plus the form around it.
+REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=IMPORT_MAX_BYTES + 2 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

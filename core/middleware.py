@@ -2,6 +2,7 @@
 
 RefuseOverflowingNumbersMiddleware: input that no database integer can hold.
 RefuseNulBytesMiddleware: a NUL byte in any query-string or form value.
+LimitUploadsMiddleware: a body, a number of files or photos too costly to read or decode.
 PrivatePagesMiddleware (not a refusal): pages of signed-in users are never cached.
 
 A URL id or a form choice such as 9223372036854775808 passes Django's int conversion but
@@ -10,6 +11,13 @@ with no rows). Nothing has been written when this happens: the query that overfl
 the lookup of the value itself.
 """
 
+from django.conf import settings
+from django.core.exceptions import (
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+    ValidationError,
+)
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
@@ -87,3 +95,64 @@ class PrivatePagesMiddleware:
         if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class LimitUploadsMiddleware:
+    """Refuse an upload too large or too costly before it is read, stored or decoded.
+
+    Runs (process_view) before the CSRF check reads the body: a body over
+    ``REQUEST_MAX_BYTES`` is refused from its Content-Length, more files than
+    ``DATA_UPLOAD_MAX_NUMBER_FILES`` stop the parser at the first file too many, and the
+    photos of the request are weighed from their headers (``hazards.photos.check_request``)
+    before any view decodes one: a refusal is a 400 or 413 in Chinese, and nothing is kept.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method != "POST":
+            return None
+        limit = settings.REQUEST_MAX_BYTES
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limit:
+            return _too_large(request, length, limit)
+        try:
+            files = [f for _name, group in request.FILES.lists() for f in group]
+        except TooManyFilesSent:
+            return _refusal(
+                request,
+                _("一次最多上传 %(max)d 个文件（照片），请分几次上传。未作任何修改。")
+                % {"max": settings.DATA_UPLOAD_MAX_NUMBER_FILES},
+            )
+        except RequestDataTooBig:
+            return _too_large(request, length, limit)
+        except TooManyFieldsSent:
+            return _refusal(request, _("提交的项目过多，已拒绝。未作任何修改。"))
+        if files:
+            from hazards.photos import check_request
+
+            try:
+                check_request(files)
+            except ValidationError as exc:
+                return _refusal(request, " ".join(exc.messages) + _("未作任何修改。"))
+        return None
+
+
+def _refusal(request, message, status=400):
+    return render(request, "400.html", {"message": message}, status=status)
+
+
+def _too_large(request, length, limit):
+    return _refusal(
+        request,
+        _("提交的内容过大（%(size).1f MB），一次最多 %(max).0f MB。未作任何修改。")
+        % {"size": length / 1024 / 1024, "max": limit / 1024 / 1024},
+        status=413,
+    )

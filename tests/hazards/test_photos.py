@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from hazards.photos import process_many, process_upload
+from tests.factories import jpeg_bytes
 
 ORIENTATION = 0x0112
 GPS_IFD = 0x8825
@@ -205,3 +206,80 @@ def test_processing_many_reports_every_bad_file_at_once():
     assert "坏1.jpg" in exc.value.messages[0]
     assert "坏2.png" in exc.value.messages[1]
     assert len(process_many([upload(encoded(Image.new("RGB", (10, 10))))])) == 1
+
+
+# --- Limits per request: refused from the headers, before any pixel is decoded -------------
+
+
+def png_upload(width, height, name="screen.png"):
+    return upload(png_declaring(width, height), name=name, content_type="image/png")
+
+
+@pytest.fixture
+def no_decoding(monkeypatch):
+    """Any attempt to decode pixels fails the test: refusals must come from the headers."""
+    from PIL import ImageFile
+
+    def refuse_to_load(self):
+        raise AssertionError(f"{self.format} pixels decoded")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", refuse_to_load)
+
+
+def test_more_photos_than_the_cap_per_request_are_refused_before_decoding(settings, no_decoding):
+    settings.PHOTO_MAX_PER_REQUEST = 10
+    files = [upload(jpeg_bytes(), name=f"{n}.jpg") for n in range(11)]
+
+    with pytest.raises(ValidationError, match="一次最多上传 10 张照片，本次选择了 11 张"):
+        process_many(files)
+
+
+def test_a_png_above_the_lower_cap_for_undrafted_formats_is_refused_before_decoding(
+    settings, no_decoding
+):
+    """A JPEG decodes at 1/2, 1/4 or 1/8 scale (draft mode); a PNG always decodes whole."""
+    settings.PHOTO_MAX_PIXELS_UNDRAFTED = 16_000_000
+
+    with pytest.raises(ValidationError, match="像素过大（5000×4000）"):
+        process_many([png_upload(5000, 4000)])
+
+
+def test_a_jpeg_of_the_same_size_is_within_its_cap(settings):
+    settings.PHOTO_MAX_PIXELS_UNDRAFTED = 16_000_000
+
+    (photo,) = process_many([upload(jpeg_bytes(size=(5000, 4000)))])
+
+    assert (photo.width, photo.height) == (1920, 1536)
+
+
+def test_photos_whose_decoded_pixels_add_up_past_the_budget_are_refused_before_decoding(
+    settings, no_decoding
+):
+    settings.PHOTO_MAX_REQUEST_PIXELS = 64_000_000
+    files = [png_upload(4000, 4000, name=f"{n}.png") for n in range(5)]  # 5 × 16 MP
+
+    with pytest.raises(ValidationError, match="合计约 80 百万像素，超过每次 64 百万像素的上限"):
+        process_many(files)
+
+
+def test_a_phone_jpeg_counts_at_its_draft_size_against_the_budget(settings):
+    """4032×3024 decodes at half scale (2016×1512, 3 MP), so ten of them fit in 64 MP."""
+    from hazards.photos import decoded_pixels
+
+    settings.PHOTO_MAX_REQUEST_PIXELS = 64_000_000
+    big = upload(jpeg_bytes(size=(4032, 3024)))
+
+    assert decoded_pixels(big) == 2016 * 1512
+    assert big.tell() == 0  # the file is left ready to be read again
+
+
+def test_the_maximal_request_is_accepted(settings):
+    """The control: exactly the budget in undrafted pixels and the cap in count goes through."""
+    settings.PHOTO_MAX_PER_REQUEST = 10
+    settings.PHOTO_MAX_REQUEST_PIXELS = 4 * 1_000_000 + 6 * 64 * 48
+    files = [
+        upload(encoded(Image.new("RGB", (1000, 1000)), "PNG"), name=f"{n}.png") for n in range(4)
+    ]
+    files += [upload(jpeg_bytes(), name=f"{n}.jpg") for n in range(6)]
+
+    assert len(process_many(files)) == 10
