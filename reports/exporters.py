@@ -132,8 +132,17 @@ class Exporter:
 # --- county summary -------------------------------------------------------------------------
 
 
+# Fines in 万元, exact: as many places as the yuan amount needs (21.221, 20.0, 0.000001).
+WAN_FORMAT = "0.0#####"
+
+
 class SummaryExporter(Exporter):
-    """汇总表: seed 004's table, one row per township and 合计."""
+    """汇总表: seed 004's table, one row per township in the grid's order and 合计.
+
+    Counts are integers and rates numbers formatted as percentages; a rate with nothing
+    to divide is "—". 检查企业数 in 合计 is distinct over the whole table; when an
+    enterprise was inspected in more than one township a line under the table names it.
+    """
 
     identifier = "summary"
     verbose_name = gettext_lazy("汇总")
@@ -150,11 +159,16 @@ class SummaryExporter(Exporter):
         Column(gettext_lazy("重大隐患排查数"), 13, xlsx.INT),
         Column(gettext_lazy("重大隐患已整改数"), 14, xlsx.INT),
         Column(gettext_lazy("重大隐患整改率"), 13, xlsx.RATE),
+        Column(gettext_lazy("整改率"), 10, xlsx.RATE),
+        Column(gettext_lazy("销号数"), 9, xlsx.INT),
+        Column(gettext_lazy("销号率"), 10, xlsx.RATE),
         Column(gettext_lazy("逾期未整改数"), 12, xlsx.INT),
+        Column(gettext_lazy("按期整改率"), 11, xlsx.RATE),
+        Column(gettext_lazy("督办单数"), 9, xlsx.INT),
         Column(gettext_lazy("执法文书"), 10, xlsx.INT),
         Column(gettext_lazy("约谈提醒"), 10, xlsx.INT),
         Column(gettext_lazy("立案查处"), 10, xlsx.INT),
-        Column(gettext_lazy("罚款(万元)"), 12, xlsx.DECIMAL, "0.0000"),
+        Column(gettext_lazy("罚款(万元)"), 12, xlsx.DECIMAL, WAN_FORMAT),
     ]
 
     def __init__(self, user, params=None):
@@ -183,7 +197,7 @@ class SummaryExporter(Exporter):
     @staticmethod
     def values(row):
         def fraction(percent):
-            return None if percent is None else percent / 100
+            return queries.DASH if percent is None else percent / 100
 
         return [
             row.label,
@@ -196,7 +210,12 @@ class SummaryExporter(Exporter):
             row.found_major,
             row.rectified_major,
             fraction(row.rate_major),
+            fraction(row.rate),
+            row.closed,
+            fraction(row.closed_rate),
             row.overdue,
+            fraction(row.on_time_rate),
+            row.orders,
             row.enforcement_documents,
             row.talks,
             row.cases,
@@ -214,9 +233,20 @@ class SummaryExporter(Exporter):
             for values in self.rows():
                 sheet.append(values)
             sheet.append_total(self.values(self.table.total))
+            if self.table.split_enterprises:
+                sheet.append([split_note(self.table.split_enterprises)])
         if progress is not None:
             progress(total, total)
         return total
+
+
+def split_note(names):
+    """The line under a table whose 合计 counts some enterprises once that its rows count
+    in two townships (or cells)."""
+    return _(
+        "合计中的检查企业数按企业去重：%(names)s 在多个乡镇（网格）接受过检查，"
+        "各行分别计数，合计只计一次。"
+    ) % {"names": "、".join(names)}
 
 
 # --- hazard ledger --------------------------------------------------------------------------

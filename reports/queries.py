@@ -68,7 +68,6 @@ GROUP_LABELS = {
 DASH = "—"
 CENT = Decimal("0.01")
 WAN = Decimal("10000")
-WAN_PLACES = Decimal("0.0001")
 
 
 def rate(numerator, denominator):
@@ -85,7 +84,11 @@ def format_rate(value):
 
 
 def yuan_to_wan(yuan):
-    return (Decimal(yuan or 0) / WAN).quantize(WAN_PLACES, rounding=ROUND_HALF_UP)
+    """Yuan in 万元, exact and without trailing zeros: 212210 → 21.221, 200000 → 20."""
+    value = Decimal(yuan or 0) / WAN
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
 
 
 def month_start(day):

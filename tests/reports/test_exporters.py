@@ -25,7 +25,12 @@ SUMMARY_HEADER = [
     "重大隐患排查数",
     "重大隐患已整改数",
     "重大隐患整改率",
+    "整改率",
+    "销号数",
+    "销号率",
     "逾期未整改数",
+    "按期整改率",
+    "督办单数",
     "执法文书",
     "约谈提醒",
     "立案查处",
@@ -100,7 +105,13 @@ def test_the_summary_figures_and_rates_are_typed_cells(seed004, personas):
     assert (a["检查组数"].value, a["出动检查人次"].value, a["检查企业数"].value) == (3, 9, 2)
     assert (a["执法文书"].value, a["约谈提醒"].value, a["立案查处"].value) == (3, 1, 2)
     assert float(a["罚款(万元)"].value) == pytest.approx(21.221)
-    assert a["罚款(万元)"].number_format == "0.0000"
+    assert a["罚款(万元)"].number_format == "0.0#####"  # shows 21.221, not 21.2210
+    assert float(a["整改率"].value) == pytest.approx(1111 / 1183, abs=5e-5)
+    assert a["整改率"].number_format == "0.00%"
+    assert (a["销号数"].value, a["督办单数"].value) == (604, 1)
+    assert float(a["销号率"].value) == pytest.approx(0.5106)
+    assert float(a["按期整改率"].value) == pytest.approx(0.5437)
+    assert a["按期整改率"].number_format == "0.00%"
 
 
 def test_a_township_with_no_hazards_has_empty_rate_cells(seed004, personas):
@@ -108,7 +119,8 @@ def test_a_township_with_no_hazards_has_empty_rate_cells(seed004, personas):
     b = dict(zip(SUMMARY_HEADER, data_rows(wb["汇总"])[1], strict=True))
     assert b["乡镇"] == "乙镇"
     assert b["一般隐患排查数"] == 0
-    assert b["一般隐患整改率"] is None and b["重大隐患整改率"] is None
+    for rate in ("一般隐患整改率", "重大隐患整改率", "整改率", "销号率", "按期整改率"):
+        assert b[rate] == "—", rate
 
 
 def test_the_total_row_equals_the_sum_of_the_township_rows(seed004, personas):
@@ -116,7 +128,7 @@ def test_the_total_row_equals_the_sum_of_the_township_rows(seed004, personas):
     *townships, total = data_rows(wb["汇总"])
     assert total[0] == "合计"
     for index, header in enumerate(SUMMARY_HEADER):
-        if header.endswith("整改率") or index == 0:
+        if header.endswith("率") or index == 0:
             continue
         assert total[index] == pytest.approx(sum(r[index] for r in townships)), header
     assert float(total[6]) == pytest.approx(0.9397)
@@ -309,12 +321,13 @@ def test_an_inspector_may_not_export_the_overdue_list(grid, personas):
         build_exporter("overdue", personas.inspector, {})
 
 
-def test_fines_are_rounded_to_four_places_of_wan():
+def test_fines_in_wan_keep_their_exact_value():
     from reports.queries import yuan_to_wan
 
-    assert yuan_to_wan(Decimal("212210")) == Decimal("21.2210")
-    assert yuan_to_wan(Decimal("0.5")) == Decimal("0.0001")
-    assert yuan_to_wan(None) == Decimal("0.0000")
+    assert str(yuan_to_wan(Decimal("212210"))) == "21.221"
+    assert str(yuan_to_wan(Decimal("200000.00"))) == "20"
+    assert str(yuan_to_wan(Decimal("0.5"))) == "0.00005"
+    assert str(yuan_to_wan(None)) == "0"
 
 
 # --- daily report ---------------------------------------------------------------------------
