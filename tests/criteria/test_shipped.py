@@ -12,6 +12,7 @@ from criteria.models import Criterion, Standard
 CHECKED = datetime.date(2026, 11, 30)
 NEWSPAPER = "http://anzhuopai.com/szb/pc/col/202305/25/content_202393.html"
 JIANGMEN = "http://www.jiangmen.gov.cn/gzhd/zhzw/content/post_2849362.html"
+PAPER_0622 = "http://boglecoveoysterhouse.net/szb/pc/col/202306/22/content_204908.html"
 
 
 @pytest.mark.django_db
@@ -29,7 +30,7 @@ def test_every_shipped_standard_and_item_names_its_source_and_checked_date():
     [
         ("HG121", 20),
         ("YH121", 20),
-        ("GM10", 3),
+        ("GM10", 19),
         ("KS88", 0),
         ("KS98-2017", 0),
         ("GB35181-2025", 0),
@@ -111,6 +112,15 @@ def test_items_checked_only_against_repository_quotes_say_so():
 
 
 @pytest.mark.django_db
+def test_industry_articles_apply_to_their_industry_only():
+    from criteria.models import Criterion as C
+
+    metallurgy = set(C.objects.for_industry("metallurgy").values_list("article", flat=True))
+    assert "第四条" in metallurgy and "第六条" not in metallurgy and "第十三条" in metallurgy
+    assert not C.objects.for_industry("hazchem").filter(standard__code="GM10").exists()
+
+
+@pytest.mark.django_db
 def test_the_repealed_standards_point_to_their_replacements():
     old_fire = Standard.objects.get(code="GB35181-2017")
     assert old_fire.repealed_by.code == "GB35181-2025"
@@ -127,7 +137,7 @@ def test_the_data_migration_ships_the_library_and_removes_it_going_back(migrator
     old = migrator.apply_initial_migration(("criteria", "0001_standards_and_items"))
     assert not old.apps.get_model("criteria", "Standard").objects.exists()
     new = migrator.apply_tested_migration(("criteria", "0002_ship_verified_criteria"))
-    assert new.apps.get_model("criteria", "Criterion").objects.count() == 43
+    assert new.apps.get_model("criteria", "Criterion").objects.count() == 59
     back = migrator.apply_tested_migration(("criteria", "0001_standards_and_items"))
     assert not back.apps.get_model("criteria", "Standard").objects.exists()
     migrator.reset()
