@@ -75,19 +75,3 @@ class EnterpriseForm(forms.ModelForm):
 
     def clean_uscc(self):
         return normalize_uscc(self.cleaned_data.get("uscc"))
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("企业名录（.xlsx）"),
-        help_text=_("第 1 行为表头，列顺序不限；每行一家企业。"),
-        widget=forms.ClearableFileInput(
-            attrs={
-                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            }
-        ),
-    )
-    dry_run = forms.BooleanField(
-        label=_("仅检查，不写入（试导入）"),
-        required=False,
-    )

@@ -4,16 +4,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.spreadsheets import workbook_bytes
 from enterprises import services
 from enterprises.filters import EnterpriseFilter
-from enterprises.forms import EnterpriseForm, ImportForm
-from enterprises.imports import HEADERS, import_enterprises
+from enterprises.forms import EnterpriseForm
+from enterprises.imports import HEADERS
 from enterprises.models import EnterpriseStatus
 from grid import scoping
-from jobs import services as jobs
+from jobs import uploads
 
 PAGE_SIZE = 50
 
@@ -108,29 +109,22 @@ def enterprise_edit(request, pk):
 
 @login_required
 def enterprise_import(request):
-    scoping.require(request.user, "enterprise.import")
-    result = None
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload, dry_run = form.cleaned_data["file"], form.cleaned_data["dry_run"]
-        if jobs.import_in_background(upload):
-            job = jobs.start(
-                request.user, "import_enterprises", {"dry_run": "1" if dry_run else "0"}, upload
-            )
-            messages.info(request, _("文件较大，已转入后台处理。完成后在此页查看结果。"))
-            return redirect("jobs:detail", pk=job.pk)
-        result = import_enterprises(upload, by=request.user, dry_run=dry_run)
-        if result.ok and not result.dry_run:
-            messages.success(
-                request,
-                _("导入完成：新增 %(c)d 家，更新 %(u)d 家，无变化 %(s)d 家。")
-                % {"c": result.created, "u": result.updated, "s": result.unchanged},
-            )
-    return render(
+    return uploads.import_page(
         request,
-        "enterprises/import.html",
-        {"form": form, "result": result, "headers": HEADERS},
-        status=400 if result is not None and not result.ok else 200,
+        "import_enterprises",
+        template_name="enterprises/import.html",
+        file_label=_("企业名录（.xlsx）"),
+        file_help=_("第 1 行为表头，列顺序不限；每行一家企业。"),
+        success_message=_(
+            "导入完成：新增 %(created)d 家，更新 %(updated)d 家，无变化 %(unchanged)d 家。"
+        ),
+        context={
+            "heading": _("导入企业名录"),
+            "back_url": reverse("enterprises:list"),
+            "back_label": _("企业名录"),
+            "template_url": reverse("enterprises:import_template"),
+            "headers": HEADERS,
+        },
     )
 
 
