@@ -18,7 +18,7 @@ import pytest
 from django.conf import settings
 from PIL import Image
 
-from tests.reliability.harness import ROOT, PYTHON, make_site
+from tests.reliability.harness import PYTHON, ROOT, make_site
 from tests.reliability.load import Browser
 
 pytestmark = pytest.mark.slow
@@ -64,7 +64,7 @@ def serve(site, port, **env):
     """scripts/serve.sh on ``port`` for ``site``, in a process group of its own."""
     log = open(site.root / "serve.log", "w+", encoding="utf-8")  # noqa: SIM115
     process = subprocess.Popen(  # noqa: S603
-        ["bash", str(ROOT / "scripts" / "serve.sh")],
+        ["/bin/bash", str(ROOT / "scripts" / "serve.sh")],
         cwd=ROOT,
         env=site.env(PY=PYTHON, PORT=str(port), **env),
         stdout=log,
