@@ -119,7 +119,17 @@ def my_work(user, as_of):
         "recheck": recheck,
         "extensions": extensions,
         "can_recheck": role in (roles.SUPERVISOR, roles.COUNTY),
+        "start": _start_choices(user),
     }
+
+
+def _start_choices(user):
+    """开始检查 from 我的工作 (issue 13): my enterprises and the recently inspected."""
+    if not scoping.allowed(user, "inspection.record"):
+        return None
+    from inspections.sync import start_choices  # inspections imports hazards: load late
+
+    return start_choices(user)
 
 
 class TownshipGroup:

@@ -92,6 +92,20 @@ class HazardFromItemForm(forms.Form):
     location = forms.CharField(label=_("部位"), required=False, max_length=200)
     basis_standard = forms.CharField(label=_("判定依据（标准）"), required=False, max_length=200)
     basis_clause = forms.CharField(label=_("判定依据（条款）"), required=False, max_length=200)
+    # The 五定, optional: given here, the hazard goes straight on to 限期整改.
+    deadline = forms.DateField(label=_("整改期限"), required=False, widget=_DATE)
+    measures = forms.CharField(
+        label=_("整改措施"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    responsible_person = forms.CharField(label=_("整改责任人"), required=False, max_length=50)
+    funds_yuan = forms.DecimalField(
+        label=_("整改资金（元）"), required=False, min_value=0, max_digits=12, decimal_places=2
+    )
+    contingency_plan = forms.CharField(
+        label=_("应急预案"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    FIVE_FIXES = ("deadline", "measures", "responsible_person", "funds_yuan", "contingency_plan")
 
     def clean(self):
         data = super().clean()
@@ -99,6 +113,17 @@ class HazardFromItemForm(forms.Form):
             (data.get("basis_standard") or "").strip() and (data.get("basis_clause") or "").strip()
         ):
             raise forms.ValidationError(_("重大隐患须填写判定依据（标准及条款）。"))
+        given = [f for f in self.FIVE_FIXES if data.get(f) not in (None, "")]
+        if given and not data.get("deadline"):
+            self.add_error("deadline", _("填写五定时请填写整改期限；不下达限期整改的，五定留空。"))
+        return data
+
+    def hazard_data(self):
+        """The arguments of services.create_hazard, the 五定 as ``five_fixes``."""
+        data = {k: v for k, v in self.cleaned_data.items() if k not in self.FIVE_FIXES}
+        if self.cleaned_data.get("deadline"):
+            data["five_fixes"] = {f: self.cleaned_data.get(f) for f in self.FIVE_FIXES}
+            data["five_fixes"]["contingency_plan"] = data["five_fixes"]["contingency_plan"] or ""
         return data
 
 

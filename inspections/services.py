@@ -363,11 +363,16 @@ def create_hazard(
     location="",
     basis_standard="",
     basis_clause="",
+    five_fixes=None,
     at=None,
 ):
     """登记为隐患: exactly one hazard for one failed item, through the workflow.
 
-    ``at`` (default: now) is the moment of registration, for imports and the demo."""
+    With ``five_fixes`` (the keyword arguments of ``workflow.set_deadline``: deadline,
+    measures, responsible_person, funds_yuan, contingency_plan) the hazard also gets its
+    五定 in the same transaction: two events, register then set_deadline, as 立查立改
+    writes two. ``at`` (default: now) is the moment of registration, for imports and the
+    demo."""
     inspection = item.inspection
     scoping.require(by, "hazard.register", inspection)
     if item.result != Result.FAIL:
@@ -398,6 +403,9 @@ def create_hazard(
             note=_("由检查记录第 %(code)s 项登记") % {"code": item.code},
             at=at,
         )
+        if five_fixes:
+            workflow.set_deadline(hazard, by=by, at=at, **five_fixes)
+            hazard.refresh_from_db()
     return hazard
 
 

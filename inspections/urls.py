@@ -7,6 +7,7 @@ app_name = "inspections"
 urlpatterns = [
     path("", views.inspection_list, name="list"),
     path("start/", views.start, name="start"),
+    path("start/pick/", views.pick, name="pick"),
     path("coverage/", views.coverage, name="coverage"),
     path("daily/", views.daily, name="daily"),
     path("enforcement/", views.enforcement_list, name="enforcement_list"),

@@ -17,6 +17,7 @@ from grid import scoping
 from hazards import workflow
 from hazards.views import act, action_forms
 from inspections import selectors, services
+from inspections import sync as field
 from inspections.filters import EnforcementFilter, InspectionFilter
 from inspections.forms import (
     DailyForm,
@@ -93,6 +94,18 @@ def start(request):
             messages.success(request, _("检查记录已创建，请逐项填写检查结果。"))
             return redirect("inspections:detail", pk=inspection.pk)
     return render(request, "inspections/start.html", {"form": form, "enterprise": enterprise})
+
+
+@login_required
+def pick(request):
+    """选择企业开始检查: the user's enterprises (包保 first), searchable."""
+    scoping.require(request.user, "inspection.record")
+    q = (request.GET.get("q") or "").strip()[:100]
+    return render(
+        request,
+        "inspections/pick.html",
+        {"q": q, "page_obj": _page(request, field.field_enterprises(request.user, q))},
+    )
 
 
 def _detail_context(request, inspection, bound=None):
@@ -319,13 +332,19 @@ def create_hazard(request, pk, item_pk):
         return redirect("inspections:detail", pk=pk)
     form = HazardFromItemForm(request.POST or None, initial=services.hazard_prefill(item))
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            hazard = services.create_hazard(item, by=request.user, **data)
+            hazard = services.create_hazard(item, by=request.user, **form.hazard_data())
         except (services.InspectionError, workflow.WorkflowError) as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("已登记隐患 %(number)s。") % {"number": hazard.number})
+            if hazard.deadline:
+                text = _("已登记隐患 %(number)s，并下达限期整改至 %(deadline)s。") % {
+                    "number": hazard.number,
+                    "deadline": f"{hazard.deadline:%Y-%m-%d}",
+                }
+            else:
+                text = _("已登记隐患 %(number)s。") % {"number": hazard.number}
+            messages.success(request, text)
             return redirect(reverse("inspections:detail", args=[pk]) + f"#item-{item.pk}")
     return render(
         request,
