@@ -1,9 +1,10 @@
 """Hazard pages. Thin: fetch through the selectors (404 outside scope), validate the form,
 make one workflow call, answer with a message and a redirect.
 
-Every action form carries ``seen``, the version of the hazard the user was looking at
-(status and last change). If the hazard changed since, the action is refused with 409
-and the hazard is left as the other user left it.
+``act`` is the one bridge from a POST to a declared workflow action, for the hazard page
+and the inspection recheck alike. Every action form carries ``seen``, the version of the
+hazard the user was looking at (status and last change). If the hazard changed since, the
+action is refused with 409 and the hazard is left as the other user left it.
 """
 
 from django.contrib import messages
