@@ -4,7 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
-WORKERS ?= 2
+# Unset: scripts/serve.sh runs 2 x cores + 1 gunicorn workers.
+WORKERS ?=
 TIMEOUT ?= 60
 
 .PHONY: run test venv dev migrate demo static lint format bench reliability clean
