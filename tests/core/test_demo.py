@@ -20,7 +20,7 @@ IPHONE = (
 @pytest.fixture
 def no_activity(monkeypatch):
     """Keep other areas' demo activity out of these tests."""
-    monkeypatch.setattr("core.management.commands.seed_demo.build_activity", lambda county: None)
+    monkeypatch.setattr("core.demo.build_activity", lambda county: None)
 
 
 def test_the_plan_is_the_same_for_the_same_seed_and_differs_for_another():
@@ -86,7 +86,7 @@ def test_seed_demo_refuses_a_database_that_has_a_grid(no_activity, grid):
 
 def test_seed_demo_builds_the_field_work_for_the_county_it_made(monkeypatch):
     seen = []
-    monkeypatch.setattr("core.management.commands.seed_demo.build_activity", seen.append)
+    monkeypatch.setattr("core.demo.build_activity", seen.append)
     call_command("seed_demo", "--seed", "5")
     assert len(seen) == 1
     assert isinstance(seen[0], demo.DemoCounty) and seen[0].seed == 5
@@ -142,3 +142,13 @@ def test_a_demo_supervisor_sees_the_whole_township_and_the_county_user_everythin
     client.post(reverse("login"), {"username": "county1", "password": demo.DEMO_PASSWORD})
     response = client.get(reverse("enterprises:list"))
     assert response.context["page_obj"].paginator.count == Enterprise.objects.count()
+
+
+def test_each_app_contributes_its_part_from_its_demo_module_in_installed_apps_order():
+    from enterprises import demo as enterprises_demo
+    from grid import demo as grid_demo
+    from inspections import demo as inspections_demo
+
+    assert demo._steps("plan_county") == [grid_demo.plan_county, enterprises_demo.plan_county]
+    assert demo._steps("build_county") == [grid_demo.build_county, enterprises_demo.build_county]
+    assert demo._steps("build_activity") == [inspections_demo.build_activity]

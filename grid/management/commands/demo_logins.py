@@ -5,7 +5,7 @@ import unicodedata
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from core import demo
+from grid import demo
 
 
 def _width(text):

@@ -1,4 +1,5 @@
-"""Load the fictional demo county (示范县) into an empty database."""
+"""Load the fictional demo county (示范县) into an empty database: the parts every app's
+``demo`` module contributes (core.demo)."""
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -7,7 +8,6 @@ from django.utils.translation import gettext as _
 
 from core import demo
 from grid.models import GridCell
-from inspections.demo import build_activity
 
 
 class Command(BaseCommand):
@@ -33,7 +33,7 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             county = demo.build(seed)
-            build_activity(county)  # inspections, hazards in every state, orders, enforcement
+            demo.build_activity(county)  # inspections, hazards in every state, orders, …
         self.stdout.write(
             self.style.SUCCESS(
                 _(
