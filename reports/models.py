@@ -37,6 +37,8 @@ class PeriodClosing(models.Model):
     columns = models.JSONField(_("列"), default=list)
     # Every row and the 合计: [{"key", "label", "is_total", "cells": [...], "figures": {...}}].
     rows = models.JSONField(_("行"), default=list)
+    # Lines written under the table (which enterprises the 合计 counts once).
+    notes = models.JSONField(_("表注"), default=list, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

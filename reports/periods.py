@@ -21,7 +21,7 @@ import inspect
 import io
 import re
 import zipfile
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -37,7 +37,7 @@ from core.xlsx import Column
 from grid import scoping
 from hazards.models import HazardEvent, Level, q_counted
 from inspections.models import EnforcementAction, Inspection
-from reports.exporters import SummaryExporter
+from reports.exporters import SummaryExporter, split_note
 from reports.models import PeriodAnalysis, PeriodClosing, PeriodKind
 from reports.queries import CENT, DASH, next_month
 
@@ -210,9 +210,11 @@ def take_snapshot(user, period, as_of):
                 "figures": row_figures(row),
             }
         )
+    split = getattr(table, "split_enterprises", None)
     return {
         "basis": table.basis,
         "heading": exporter.heading(),
+        "notes": [split_note(split)] if split else [],
         "columns": [
             {
                 "header": str(c.header),
@@ -233,18 +235,28 @@ def columns_of(closing):
     ]
 
 
+def _decimal_text(value, number_format):
+    """``value`` as Excel shows it with ``number_format``'s decimal places: "0" places are
+    always written, "#" places only when not zero (0.0##### → 21.221, 0.0000 → 21.2210)."""
+    decimals = number_format.split(".", 1)[1] if "." in number_format else ""
+    least = decimals.count("0")
+    most = least + decimals.count("#")
+    if not most:
+        return str(value)
+    text = f"{value.quantize(Decimal(1).scaleb(-most), rounding=ROUND_HALF_UP):f}"
+    whole, _dot, places = text.partition(".")
+    places = places.rstrip("0").ljust(least, "0")
+    return f"{whole}.{places}" if places else whole
+
+
 def format_cell(value, column):
-    """A stored cell as the page shows it: rates as 93.97%, fines with their places."""
+    """A stored cell as the page shows it: rates as 93.97%, other numbers as their format."""
     if value is None or value == "":
         return DASH if column.kind in (xlsx.RATE, xlsx.DECIMAL) else ""
     if isinstance(value, Decimal):
         if column.kind == xlsx.RATE:
-            return f"{(value * 100).quantize(CENT)}%"
-        fmt = column.format
-        if "." in fmt:
-            places = len(fmt.split(".", 1)[1].rstrip("%"))
-            return f"{value.quantize(Decimal(1).scaleb(-places))}"
-        return str(value)
+            return f"{(value * 100).quantize(CENT, rounding=ROUND_HALF_UP)}%"
+        return _decimal_text(value, column.format)
     if isinstance(value, datetime.date):
         return value.isoformat()
     return str(value)
@@ -575,6 +587,9 @@ def write_closing(closing, user, out):
                 sheet.append_total(values)
             else:
                 sheet.append(values)
+        if covers_county(user, closing):
+            for note in closing.notes:
+                sheet.append([note])
     out.write(_fixed_times(buffer.getvalue(), closing.closed_at))
 
 

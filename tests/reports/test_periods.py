@@ -13,6 +13,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from hazards import workflow
+from inspections.models import Inspection
 from reports import periods
 from reports.models import PeriodAnalysis, PeriodClosing, PeriodKind
 from reports.periods import Period, PeriodError, parse_period
@@ -45,6 +46,10 @@ def closed_q1(today, seed004, personas, time_machine):
 
 def row_of(closing, label):
     return next(r for r in closing.rows if r["label"] == label)
+
+
+def column(closing, header):
+    return [c["header"] for c in closing.columns].index(header)
 
 
 def figures(row):
@@ -278,7 +283,7 @@ def test_the_snapshot_does_not_change_when_records_come_later_but_the_live_figur
         closed_q1, personas.county, periods.live_cells(closed_q1, personas.county)
     )
     town_a = next(r for r in rows if r["label"] == "甲镇")
-    general_found = town_a["cells"][4]
+    general_found = town_a["cells"][column(closed_q1, "一般隐患排查数")]
     assert general_found == {"text": "670", "live": "672"}
 
 
@@ -339,6 +344,24 @@ def test_a_township_supervisor_reads_their_townships_row_and_no_county_total(clo
     ]
 
 
+def test_the_closing_keeps_the_note_on_enterprises_counted_once_in_the_total(
+    today, seed004, personas, grid, enterprise_a1, time_machine
+):
+    moved = bulk_inspection(enterprise_a1, personas.other_supervisor, date=D(2026, 1, 20))
+    Inspection.objects.filter(pk=moved.pk).update(
+        township_id=grid.town_b.pk, cell_id=grid.village_b1.pk
+    )
+    time_machine.move_to(at(today, 11), tick=False)
+    closing = periods.close_period(by=personas.county, period=Q1)
+    assert len(closing.notes) == 1 and "东村机械厂" in closing.notes[0]
+    out = io.BytesIO()
+    periods.write_closing(closing, personas.county, out)
+    assert _workbook(out.getvalue())[-1][0] == closing.notes[0]
+    out = io.BytesIO()
+    periods.write_closing(closing, personas.supervisor, out)
+    assert closing.notes[0] not in [r[0] for r in _workbook(out.getvalue())]
+
+
 # --- the closed table's Excel ---------------------------------------------------------------
 
 
@@ -368,8 +391,8 @@ def test_the_closed_excel_has_the_stored_cells_with_their_types(closed_q1, perso
     assert "封账第1版" in sheet["A1"].value and closed_q1.basis in sheet["A1"].value
     assert [c.value for c in sheet[2]] == [c["header"] for c in closed_q1.columns]
     town_a = [c.value for c in sheet[3]]
-    assert town_a[0] == "甲镇" and town_a[4] == 670
-    rate_major = next(i for i, c in enumerate(closed_q1.columns) if c["header"] == "重大隐患整改率")
+    assert town_a[0] == "甲镇" and town_a[column(closed_q1, "一般隐患排查数")] == 670
+    rate_major = column(closed_q1, "重大隐患整改率")
     assert sheet.cell(3, rate_major + 1).number_format == "0.00%"
     assert sheet.cell(3, rate_major + 1).value == pytest.approx(0.8)
     assert sheet.cell(5, 1).value == "合计" and sheet.cell(5, 1).font.b
@@ -540,7 +563,7 @@ def test_the_county_reads_the_closed_table_with_its_basis_and_total(client, clos
     assert closed_q1.basis in content
     assert [r["label"] for r in response.context["rows"]] == ["甲镇", "乙镇", "合计"]
     assert "80.00%" in content  # 重大隐患整改率 of 甲镇
-    assert "21.2210" in content  # fines in 万元, exact
+    assert "21.221" in content and "21.2210" not in content  # fines in 万元, exact
     assert "没有补录或更正的记录" in content
     assert 'action="' + _url("reports:period_reopen") in content
 
