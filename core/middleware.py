@@ -97,14 +97,26 @@ class PrivatePagesMiddleware:
         return response
 
 
+# Checks the apps add for the files of a POST, from their AppConfig.ready(): each is called
+# with the list of uploaded files before any view reads them and raises ValidationError
+# (a Chinese message) to refuse the request.
+UPLOAD_CHECKS = []
+
+
+def register_upload_check(check):
+    if check not in UPLOAD_CHECKS:
+        UPLOAD_CHECKS.append(check)
+
+
 class LimitUploadsMiddleware:
     """Refuse an upload too large or too costly before it is read, stored or decoded.
 
     Runs (process_view) before the CSRF check reads the body: a body over
     ``REQUEST_MAX_BYTES`` is refused from its Content-Length, more files than
     ``DATA_UPLOAD_MAX_NUMBER_FILES`` stop the parser at the first file too many, and the
-    photos of the request are weighed from their headers (``hazards.photos.check_request``)
-    before any view decodes one: a refusal is a 400 or 413 in Chinese, and nothing is kept.
+    files are handed to the checks the apps registered (``register_upload_check``; hazards
+    weighs its photos from their headers) before any view decodes one: a refusal is a 400
+    or 413 in Chinese, and nothing is kept.
     """
 
     def __init__(self, get_response):
@@ -135,11 +147,9 @@ class LimitUploadsMiddleware:
             return _too_large(request, length, limit)
         except TooManyFieldsSent:
             return _refusal(request, _("提交的项目过多，已拒绝。未作任何修改。"))
-        if files:
-            from hazards.photos import check_request
-
+        for check in UPLOAD_CHECKS if files else ():
             try:
-                check_request(files)
+                check(files)
             except ValidationError as exc:
                 return _refusal(request, " ".join(exc.messages) + _("未作任何修改。"))
         return None

@@ -7,8 +7,13 @@ class HazardsConfig(AppConfig):
     verbose_name = _("隐患")
 
     def ready(self):
+        from core.middleware import register_upload_check
         from hazards.imports import import_hazards
+        from hazards.photos import check_request
         from jobs import registry
+
+        # The photos of any upload are weighed from their headers before a view reads them.
+        register_upload_check(check_request)
 
         registry.register_import(
             "import_hazards",
