@@ -301,6 +301,22 @@ def in_force(period):
     return closings_of(period).filter(reopened_at__isnull=True).first()
 
 
+def closing_matching(period_from, period_to):
+    """The version in force of the closed period that is exactly [period_from, period_to],
+    or None: one query, for a report page whose criteria are a closed period's."""
+    return (
+        PeriodClosing.objects.filter(
+            period_from=period_from, period_to=period_to, reopened_at__isnull=True
+        )
+        .defer("rows", "columns")
+        .first()
+    )
+
+
+def slug_of(closing):
+    return Period(closing.kind, closing.period_from).slug
+
+
 def close_period(*, by, period, as_of=None, now=None):
     """Close ``period`` (county role): store the county table as the next version."""
     _require_county(by, _("只有县级用户可以封账。"))

@@ -673,3 +673,19 @@ def test_inspectors_cannot_post_a_reopening(client, closed_q1, personas):
     assert client.post(_url("reports:period_reopen"), {"reason": "想改"}).status_code == 403
     closed_q1.refresh_from_db()
     assert closed_q1.in_force
+
+
+def test_a_report_for_exactly_a_closed_period_finds_its_version_in_force(
+    closed_q1, personas, django_assert_num_queries
+):
+    from django.template.loader import render_to_string
+
+    with django_assert_num_queries(1):
+        found = periods.closing_matching(D(2026, 1, 1), D(2026, 3, 31))
+    assert found == closed_q1 and periods.slug_of(found) == "2026-Q1"
+    assert periods.closing_matching(D(2026, 1, 1), D(2026, 3, 30)) is None
+    html = render_to_string("reports/period_banner.html", {"closing": found, "slug": "2026-Q1"})
+    assert "该期已封账上报（第1版" in html
+    assert reverse("reports:period_detail", args=["2026-Q1"]) in html
+    periods.reopen_period(by=personas.county, period=Q1, reason="更正")
+    assert periods.closing_matching(D(2026, 1, 1), D(2026, 3, 31)) is None
