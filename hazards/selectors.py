@@ -13,7 +13,14 @@ from django.http import Http404
 from grid import roles, scoping
 from grid.models import tree_key
 from hazards.filters import HazardFilter, OrderFilter
-from hazards.models import OVERDUE, HazardEvent, HazardPhoto, Level, Status
+from hazards.models import (
+    OVERDUE,
+    HazardEvent,
+    HazardPhoto,
+    Level,
+    Status,
+    SupervisionOrder,
+)
 
 # What a row of the ledger shows: enterprise, township, cell.
 LIST_RELATED = ("enterprise", "township", "cell")
@@ -142,11 +149,22 @@ class TownshipGroup:
         self.max_days = max((h.days_overdue for h in hazards), default=0)
 
 
+_ORDERS = Prefetch(
+    "orders",
+    queryset=SupervisionOrder.objects.order_by("issued_on", "id").only(
+        "id", "number", "hazard_id", "issued_on", "deadline", "kind"
+    ),
+)
+
+
 def overdue_board(user, as_of):
     """Hazards overdue on ``as_of``, grouped by township in the grid's order, most overdue
     first within each."""
     hazards = list(
-        _row_queryset(user).filter(OVERDUE.q(as_of)).order_by("township_id", "deadline", "id")
+        _row_queryset(user)
+        .filter(OVERDUE.q(as_of))
+        .order_by("township_id", "deadline", "id")
+        .prefetch_related(_ORDERS)  # the board shows the orders already issued
     )
     groups = [
         TownshipGroup(township, list(items), as_of)

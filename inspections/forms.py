@@ -1,5 +1,7 @@
 """Forms of the inspection pages: they parse input; the services decide the rules."""
 
+import uuid
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,12 +15,20 @@ from inspections.services import candidate_inspectors
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def one_time_key():
+    """The hidden one-time key of a form that creates an official record: made when the
+    form is drawn, so Back + submit sends the same key and gets the record already made
+    (services.once)."""
+    return forms.UUIDField(required=False, initial=uuid.uuid4, widget=forms.HiddenInput)
+
+
 class InspectorChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.username
 
 
 class StartForm(forms.Form):
+    client_key = one_time_key()
     kind = forms.ChoiceField(label=_("检查类型"), choices=Inspection.Kind.choices)
     is_enforcement = forms.BooleanField(
         label=_("执法检查"), required=False, help_text=_("执法检查须两名及以上执法人员。")
@@ -137,6 +147,7 @@ class LinkedChoiceField(forms.ModelChoiceField):
 
 
 class EnforcementForm(forms.Form):
+    client_key = one_time_key()
     kind = forms.ChoiceField(label=_("执法类别"), choices=EnforcementAction.Kind.choices)
     document_kind = forms.ChoiceField(
         label=_("文书种类"),

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +29,7 @@ from hazards import workflow
 from hazards.models import Category, Subject
 from inspections.models import (
     ChecklistItem,
+    ClientKey,
     EnforcementAction,
     Inspection,
     InspectionItem,
@@ -47,6 +48,41 @@ class InspectionError(Exception):
     def __init__(self, message):
         super().__init__(message)
         self.message = str(message)
+
+
+# --- one-time keys ----------------------------------------------------------------------
+
+
+def once(key, kind, *, by, create, fetch):
+    """Create a record at most once per one-time ``key`` (a UUID from the form or the phone).
+
+    The first call runs ``create()`` and stores the key with the new record's id in the same
+    transaction; a repeat (Back + submit, a phone sending its queue twice, two submits at
+    once) gets ``fetch(id)``, the record already created. The returned record says which
+    in ``repeated``. Without a key, ``create()`` simply runs."""
+    if key is None:
+        record = create()
+        record.repeated = False
+        return record
+    found = ClientKey.objects.filter(key=key).first()
+    if found is None:
+        try:
+            with transaction.atomic():
+                record = create()
+                ClientKey.objects.create(key=key, kind=kind, object_id=record.pk, created_by=by)
+        except IntegrityError:
+            # Someone else's call with the same key committed first: theirs is the record.
+            found = ClientKey.objects.filter(key=key).first()
+            if found is None:
+                raise
+        else:
+            record.repeated = False
+            return record
+    if found.kind != kind or found.created_by_id != by.pk:
+        raise InspectionError(_("该提交的一次性令牌无效，请刷新页面后重新填写。"))
+    record = fetch(found.object_id)
+    record.repeated = True
+    return record
 
 
 # --- who may be in an inspection group ---------------------------------------------------
@@ -81,8 +117,30 @@ def start(
     on,
     is_enforcement=False,
     notes="",
+    client_key=None,
 ):
-    """Open an inspection of ``enterprise`` and snapshot every active item of ``template``."""
+    """Open an inspection of ``enterprise`` and snapshot every active item of ``template``.
+
+    A repeat of ``client_key`` returns the inspection it already opened."""
+    return once(
+        client_key,
+        ClientKey.Kind.INSPECTION,
+        by=by,
+        fetch=lambda pk: scoping.get_or_404(scoping.inspections_for(by), pk=pk),
+        create=lambda: _start(
+            enterprise=enterprise,
+            by=by,
+            kind=kind,
+            template=template,
+            inspectors=inspectors,
+            on=on,
+            is_enforcement=is_enforcement,
+            notes=notes,
+        ),
+    )
+
+
+def _start(*, enterprise, by, kind, template, inspectors, on, is_enforcement, notes):
     scoping.require(by, "inspection.record", enterprise)
     inspectors = list(dict.fromkeys(inspectors))  # keep order, drop repeats
     if enterprise.status == EnterpriseStatus.CLOSED:
@@ -424,8 +482,43 @@ def record_enforcement(
     hazard=None,
     fine_yuan=0,
     description="",
+    client_key=None,
 ):
-    """Record one 执法 action against an enterprise in the user's scope."""
+    """Record one 执法 action against an enterprise in the user's scope (once per
+    ``client_key``)."""
+    return once(
+        client_key,
+        ClientKey.Kind.ENFORCEMENT,
+        by=by,
+        fetch=lambda pk: scoping.get_or_404(scoping.enforcement_for(by), pk=pk),
+        create=lambda: _record_enforcement(
+            by=by,
+            kind=kind,
+            enterprise=enterprise,
+            on=on,
+            document_kind=document_kind,
+            document_number=document_number,
+            inspection=inspection,
+            hazard=hazard,
+            fine_yuan=fine_yuan,
+            description=description,
+        ),
+    )
+
+
+def _record_enforcement(
+    *,
+    by,
+    kind,
+    enterprise,
+    on,
+    document_kind,
+    document_number,
+    inspection,
+    hazard,
+    fine_yuan,
+    description,
+):
     scoping.require(by, "enforcement.record", enterprise)
     if kind not in EnforcementAction.Kind.values:
         raise InspectionError(_("请选择执法类别。"))

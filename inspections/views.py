@@ -87,11 +87,15 @@ def start(request):
                 on=data["date"],
                 is_enforcement=data["is_enforcement"],
                 notes=data["notes"],
+                client_key=data["client_key"],
             )
         except services.InspectionError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("检查记录已创建，请逐项填写检查结果。"))
+            if inspection.repeated:
+                messages.info(request, _("该检查记录已创建，重复提交未再新建。"))
+            else:
+                messages.success(request, _("检查记录已创建，请逐项填写检查结果。"))
             return redirect("inspections:detail", pk=inspection.pk)
     return render(request, "inspections/start.html", {"form": form, "enterprise": enterprise})
 
@@ -486,11 +490,15 @@ def enforcement_create(request):
                 hazard=data["hazard"],
                 fine_yuan=data["fine_yuan"],
                 description=data["description"],
+                client_key=data["client_key"],
             )
         except services.InspectionError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("执法记录已保存。"))
+            if action.repeated:
+                messages.info(request, _("该执法记录已保存，重复提交未再新建。"))
+            else:
+                messages.success(request, _("执法记录已保存。"))
             return redirect("inspections:enforcement_detail", pk=action.pk)
     return render(request, "inspections/enforcement_form.html", {"form": form})
 
