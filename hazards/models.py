@@ -107,6 +107,8 @@ def matches(q, obj):
         name, right = child
         field, _sep, lookup = name.rpartition("__")
         if lookup not in _LOOKUPS:
+            if field and not hasattr(_value(obj, field), lookup):
+                raise ValueError(f"lookup {lookup!r} has no Python reading")
             field, lookup = name, "exact"
         return _compare(lookup, _value(obj, field), _operand(obj, right))
 
