@@ -251,6 +251,14 @@ class Table:
         self.extra = tuple(extra_vals)
 
 
+def _d(iso):
+    return date.fromisoformat(iso) if iso else None
+
+
+def _iso(day):
+    return day.isoformat() if day else None
+
+
 def _db_value(value, ts_suffix):
     from datetime import datetime
     from decimal import Decimal
@@ -358,7 +366,7 @@ class County:
 
         from enterprises.models import Enterprise
         from grid.models import Assignment, GridCell
-        from hazards.models import Hazard, HazardEvent, SupervisionOrder
+        from hazards.models import Hazard, HazardEvent, HazardState, SupervisionOrder
         from inspections.models import EnforcementAction, Inspection
 
         tables = [
@@ -374,6 +382,7 @@ class County:
             Hazard,
             Hazard.finders.through,
             HazardEvent,
+            HazardState,
             SupervisionOrder,
         ]
         t0 = time.perf_counter()
@@ -381,7 +390,7 @@ class County:
         self.grid(GridCell, Assignment, User)
         self.enterprises(Enterprise)
         self.inspections(Inspection, EnforcementAction)
-        self.hazards(Hazard, HazardEvent, SupervisionOrder)
+        self.hazards(Hazard, HazardEvent, HazardState, SupervisionOrder)
         self.sequences()
         t1 = time.perf_counter()
         self.w.create_indexes(saved)
@@ -577,7 +586,16 @@ class County:
             return T - r.randint(0, 14) if r.random() < 0.85 else r.randint(self.cutover, T)
         return r.randint(0, T)
 
-    def hazards(self, Hazard, HazardEvent, SupervisionOrder):
+    def hazards(self, Hazard, HazardEvent, HazardState, SupervisionOrder):
+        from types import SimpleNamespace
+
+        from hazards.models import OPEN_END
+        from hazards.states import expected_intervals
+
+        def day_of(ts):  # every timestamp falls on its local calendar day (see ts())
+            return date.fromisoformat(ts[:10])
+
+        open_end = OPEN_END.isoformat()
         r = self.rng
         T = self.T
         haz = self.table(Hazard, [
@@ -592,6 +610,11 @@ class County:
         finders = self.table(Hazard.finders.through, ["id", "hazard_id", "user_id"])
         events = self.table(HazardEvent, ["id", "hazard_id", "action", "actor_id", "at",
                                           "from_status", "to_status", "note", "data"])  # fmt: skip
+        state_table = self.table(HazardState, ["id", "hazard_id", "valid_from", "valid_until",
+                                               "status", "deadline", "original_deadline",
+                                               "fixed_on", "closed_on", "enterprise_id",
+                                               "township_id", "cell_id", "industry", "level",
+                                               "found_on"])  # fmt: skip
         orders = self.table(SupervisionOrder, ["id", "number", "kind", "level", "hazard_id",
                                                "cell_id", "township_id", "authority",
                                                "document_number", "issued_on", "deadline",
@@ -609,8 +632,8 @@ class County:
         order_seq = {}
         self.max_seq = seq
         self.max_order = order_seq
-        hrows, frows, erows, orows = [], [], [], []
-        fid = evid = oid = 0
+        hrows, frows, erows, orows, srows = [], [], [], [], []
+        fid = evid = oid = sid = 0
         for hid, (day, state) in enumerate(plan, start=1):
             imported = day < self.cutover
             iid = None
@@ -689,6 +712,7 @@ class County:
                 r.random() < 0.02, found_ts, self.ts(last_day),
             ))  # fmt: skip
             # History: one import event, or one event per workflow step.
+            first_event = len(erows)
             if imported:
                 evid += 1
                 erows.append((evid, hid, "import", registrar, found_ts, "", state, "",
@@ -732,6 +756,26 @@ class County:
                     evid += 1
                     erows.append((evid, hid, "void", self.supervisors[tid][0],
                                   self.ts(min(day + 2, T)), prev, "void", "误报", "{}"))  # fmt: skip
+            # Status as of a date: the intervals hazards.states derives from these events.
+            h = hrows[-1]
+            own = SimpleNamespace(
+                found_on=date.fromisoformat(h[12]), status=state,
+                deadline=_d(h[19]), original_deadline=_d(h[20]), fixed_on=_d(h[27]),
+                closed_on=_d(h[30]),
+            )  # fmt: skip
+            mine = [
+                SimpleNamespace(action=e[2], at=e[4], to_status=e[6], data=json.loads(e[8]))
+                for e in erows[first_event:]
+            ]
+            if imported:
+                mine[0].data = {}  # the generator's import keeps no row: the own dates
+            for iv in expected_intervals(own, mine, day_of):
+                sid += 1
+                srows.append((sid, hid, iv.valid_from.isoformat(),
+                              open_end if iv.valid_until == OPEN_END else iv.valid_until.isoformat(),
+                              iv.status, _iso(iv.deadline), _iso(iv.original_deadline),
+                              _iso(iv.fixed_on), _iso(iv.closed_on), eid, tid, vid, industry,
+                              level, h[12]))  # fmt: skip
             # 督办单: a third of the overdue ones and most listed major hazards.
             overdue = state == "deadline" and deadline < T
             if (overdue and r.random() < 0.3) or (listing and state != "void"):
@@ -754,10 +798,12 @@ class County:
                 self.put(haz, hrows)
                 self.put(finders, frows)
                 self.put(events, erows)
-                hrows, frows, erows = [], [], []
+                self.put(state_table, srows)
+                hrows, frows, erows, srows = [], [], [], []
         self.put(haz, hrows)
         self.put(finders, frows)
         self.put(events, erows)
+        self.put(state_table, srows)
         self.put(orders, orows)
 
     def sequences(self):

@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -587,3 +589,98 @@ class SupervisionOrder(models.Model):
 
     def __str__(self):
         return self.number
+
+
+# --- Status as of a date ------------------------------------------------------------------
+
+# The end of an interval that has not ended: a date, so that "valid at C" is two range
+# conditions an index can read, with no NULL to OR in.
+OPEN_END = datetime.date(9999, 12, 31)
+
+# The columns a state interval copies from the hazard: what "status as of C" needs.
+STATE_FIELDS = ("status", "deadline", "original_deadline", "fixed_on", "closed_on")
+# The facts that never change after registration, copied so a report reads one table.
+FIXED_FACTS = ("enterprise_id", "township_id", "cell_id", "industry", "level", "found_on")
+
+
+class HazardStateQuerySet(models.QuerySet):
+    def as_of(self, day):
+        """The one interval of each hazard that holds at the end of ``day``."""
+        return self.filter(valid_from__lte=day, valid_until__gt=day)
+
+    def counted(self):
+        return self.exclude(status=Status.VOID)
+
+
+class HazardState(models.Model):
+    """One interval of a hazard's reportable state (docs/domain.md, "Status as of a date").
+
+    The row holds at the end of every day from ``valid_from`` up to, not including,
+    ``valid_until``; the current row ends at ``OPEN_END``. Written by ``hazards.states``
+    in the same transaction as the event that changed the state, rebuilt from the events by
+    ``manage.py rebuild_hazard_states``. The field names equal the hazard's, so the report
+    definitions (``q_rectified``, ``q_overdue`` …) read a state row exactly as a hazard.
+    """
+
+    hazard = models.ForeignKey(
+        Hazard, on_delete=models.CASCADE, related_name="states", verbose_name=_("隐患")
+    )
+    valid_from = models.DateField(_("起始日"))
+    valid_until = models.DateField(_("截止日（不含）"), default=OPEN_END)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices)
+    deadline = models.DateField(_("整改期限"), null=True, blank=True)
+    original_deadline = models.DateField(_("原定整改期限"), null=True, blank=True)
+    fixed_on = models.DateField(_("整改完成日期"), null=True, blank=True)
+    closed_on = models.DateField(_("销号日期"), null=True, blank=True)
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="+"
+    )
+    township = models.ForeignKey("grid.GridCell", on_delete=models.PROTECT, related_name="+")
+    cell = models.ForeignKey("grid.GridCell", on_delete=models.PROTECT, related_name="+")
+    industry = models.CharField(_("行业"), max_length=32)
+    level = models.CharField(_("隐患等级"), max_length=8, choices=Level.choices)
+    found_on = models.DateField(_("发现日期"))
+
+    objects = HazardStateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("隐患状态区间")
+        verbose_name_plural = _("隐患状态区间")
+        ordering = ["hazard_id", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["hazard", "valid_from"], name="hazardstate_one_start"),
+            models.UniqueConstraint(
+                fields=["hazard"],
+                condition=Q(valid_until=OPEN_END),
+                name="hazardstate_one_current",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__gt=models.F("valid_from")),
+                name="hazardstate_not_empty",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="hazardstate_status_valid"
+            ),
+        ]
+        indexes = [
+            # The county summary as of a past date: every figure from this index alone.
+            models.Index(
+                fields=[
+                    "township",
+                    "found_on",
+                    "valid_from",
+                    "valid_until",
+                    "level",
+                    "status",
+                    "deadline",
+                    "original_deadline",
+                    "fixed_on",
+                    "closed_on",
+                    "cell",
+                ],
+                name="hazardstate_report_cover",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.hazard_id} {self.status} {self.valid_from}–{self.valid_until}"

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from core.sequences import next_value
 from grid import roles, scoping
+from hazards import states
 from hazards.models import (
     OPEN_STATES,
     Category,
@@ -247,6 +248,7 @@ def register(
                 }
             ),
         )
+        states.open_first(hazard, now)
         _attach_photos(hazard, photos, HazardPhoto.Kind.BEFORE, by, event, at)
         if fixed_on_spot:
             event = _apply(

@@ -19,6 +19,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from grid import roles, scoping
+from hazards import states
 from hazards.models import Hazard, HazardEvent, HazardPhoto, Status
 
 S = Status
@@ -283,7 +284,8 @@ def _apply(
             note=note or "",
             data=(_event_data({**changes, **(data or {})}) if event_data is None else event_data),
         )
-    hazard.refresh_from_db()
+        hazard.refresh_from_db()
+        states.record(hazard, at)
     return event
 
 

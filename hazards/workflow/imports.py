@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from core.sequences import bump_to_at_least, next_value
 from grid import roles, scoping
+from hazards import states
 from hazards.models import Hazard, HazardEvent, Level, Subject
 from hazards.workflow.base import NotAllowed, S, _check_role, _now, declare
 
@@ -166,6 +167,7 @@ def import_records(records, *, by, at=None, progress=None):
                     )
                 )
             Hazard.objects.bulk_create(hazards, batch_size=IMPORT_BATCH)
+            states.write_imported(hazards)
             events = []
             for r, hazard in zip(batch, hazards, strict=True):
                 note = _("从旧台账导入（第 %(line)d 行）。") % {"line": r.line}
