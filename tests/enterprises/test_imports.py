@@ -226,6 +226,14 @@ def test_the_upload_page_refuses_everyone_but_administrators(client, personas, r
     assert not Enterprise.objects.exists()
 
 
+def test_the_upload_page_refuses_a_file_not_named_xlsx_before_reading_it(client, personas, grid):
+    login(client, personas.admin)
+    response = client.post(reverse("enterprises:import"), {"file": upload(b"a,b", "qy.csv")})
+    assert response.status_code == 200
+    assert "只能导入 .xlsx 格式的 Excel 工作簿" in response.content.decode()
+    assert response.context["result"] is None
+
+
 def test_an_administrator_uploads_a_register(client, personas, grid, django_assert_max_num_queries):
     login(client, personas.admin)
     with django_assert_max_num_queries(8):

@@ -1,5 +1,7 @@
 """The enterprise pages, for every role, with the refused cases."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -83,6 +85,18 @@ def test_the_filters_narrow_by_industry_risk_scale_and_status(client, personas, 
     assert names(client.get(url, {"risk": RiskColour.RED})) == {"红色化工"}
     assert names(client.get(url, {"scale": "above"})) == {"停产机械"}
     assert names(client.get(url, {"status": "suspended"})) == {"停产机械"}
+
+
+def test_the_filter_card_has_small_controls_and_the_form_pages_full_size(client, personas, grid):
+    login(client, personas.supervisor)
+    listed = client.get(reverse("enterprises:list")).content.decode()
+    assert re.search(r'<select name="industry"[^>]* class="form-select form-select-sm"', listed)
+    assert re.search(
+        r'<input type="search" name="q"[^>]* class="form-control form-control-sm"', listed
+    )
+    form = client.get(reverse("enterprises:create")).content.decode()
+    assert re.search(r'<select name="industry"[^>]* class="form-select"', form)
+    assert re.search(r'<input type="text" name="name"[^>]* class="form-control"', form)
 
 
 def test_the_cell_filter_covers_everything_beneath_the_cell(
