@@ -227,3 +227,17 @@ def test_the_county_closes_a_quarter_on_a_phone_and_prints_the_form_on_one_a4_pa
         page.emulate_media(media="print")
         pdf = page.pdf(prefer_css_page_size=True, print_background=False)
         assert _pdf_pages(pdf) == [A4_POINTS]
+
+
+def test_the_county_saves_the_county_analysis_and_the_admin_may_not(client, q1_data, personas):
+    closing = periods.close_period(by=personas.county, period=periods.parse_period("2026-Q1"))
+    login(client, personas.admin)
+    response = client.post(
+        reverse("reports:statistics_analysis"), {"period": "2026-Q1", "text": "管理员"}, follow=True
+    )
+    assert "只有县级用户可以填写全县的统计分析" in response.content.decode()
+    assert not PeriodAnalysis.objects.exists()
+    login(client, personas.county)
+    client.post(reverse("reports:statistics_analysis"), {"period": "2026-Q1", "text": "全县分析"})
+    saved = PeriodAnalysis.objects.get()
+    assert (saved.closing, saved.township, saved.text) == (closing, None, "全县分析")
