@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from hazards import photos, workflow
 from hazards.models import Category, Level, Subject, SupervisionOrder
+from inspections.forms import one_time_key
+from inspections.models import ClientKey
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -178,6 +180,8 @@ ACTION_FORMS = _ActionForms()
 class RegisterForm(forms.Form):
     """登记隐患 from an enterprise page: short, one column, camera first."""
 
+    client_key = one_time_key()  # Back + submit gets the hazard already registered
+
     level = forms.ChoiceField(
         label=_("隐患等级"),
         choices=Level.choices,
@@ -234,6 +238,7 @@ LISTING_TEMPLATE = _(
 
 
 class IssueOrderForm(forms.Form):
+    client_key = one_time_key()  # Back + submit gets the order already issued
     kind = forms.ChoiceField(
         label=_("督办类型"),
         choices=SupervisionOrder.Kind.choices,
@@ -260,6 +265,22 @@ class IssueOrderForm(forms.Form):
         elif hazard is not None and not hazard.is_overdue():
             self.fields["kind"].initial = SupervisionOrder.Kind.LISTING
             self.fields["requirements"].initial = LISTING_TEMPLATE
+        # A second order for the same hazard is issued only on purpose.
+        self.existing_orders = list(hazard.orders.order_by("issued_on", "id")) if hazard else []
+        if self.existing_orders:
+            numbers = "、".join(o.number for o in self.existing_orders)
+            self.fields["confirm_another"] = forms.BooleanField(
+                label=_("该隐患已有督办单 %(numbers)s，确认再次下达") % {"numbers": numbers},
+                required=False,
+            )
+
+    def clean(self):
+        data = super().clean()
+        # A repeat of an order already issued (same one-time key) is no second order.
+        repeat = ClientKey.objects.filter(key=data.get("client_key")).exists()
+        if self.existing_orders and not data.get("confirm_another") and not repeat:
+            self.add_error("confirm_another", _("该隐患已有督办单，如需再次督办请勾选确认。"))
+        return data
 
     def clean_deadline(self):
         deadline = self.cleaned_data["deadline"]

@@ -21,10 +21,12 @@ from django.views.decorators.http import require_POST
 from core.files import private_jpeg
 from core.ids import parse_id
 from grid import roles, scoping
-from hazards import selectors, workflow
+from hazards import selectors, states, workflow
 from hazards.filters import TABS, default_order_deadline
 from hazards.forms import IssueOrderForm, RegisterForm
 from hazards.models import HazardPhoto, Level, SupervisionOrder
+from inspections.models import ClientKey
+from inspections.services import once
 
 PAGE_SIZE = 50
 
@@ -53,6 +55,8 @@ def hazard_list(request):
     counts = result.tab_counts()
     paginator = CountedPaginator(result.qs, PAGE_SIZE, count=result.count_from_tabs(counts))
     page_obj = paginator.get_page(request.GET.get("page"))
+    # A past 状态截至: the rows' status, deadline and badges as they stood then.
+    page_obj.object_list = states.overlay(page_obj.object_list, result.as_of_date)
     current = request.GET.get("status", "")
     tabs = [
         {"key": key, "label": label, "count": counts.get(key, 0), "active": key == current}
@@ -290,28 +294,39 @@ def register(request):
     hazard, refused = perform(
         request,
         form,
-        lambda d: workflow.register(
-            enterprise=enterprise,
+        lambda d: once(
+            d["client_key"],
+            ClientKey.Kind.HAZARD,
             by=request.user,
-            level=d["level"],
-            category=d["category"],
-            subject=d["subject"],
-            description=d["description"],
-            location=d["location"],
-            found_on=d["found_on"],
-            finders=[request.user],
-            photos=d["photos"],
-            basis_standard=d["basis_standard"] if d["level"] == Level.MAJOR else "",
-            basis_clause=d["basis_clause"] if d["level"] == Level.MAJOR else "",
-            stop_scope=d["stop_scope"] if d["level"] == Level.MAJOR else "",
-            fixed_on_spot=d["fixed_on_spot"],
-            fix_note=d["fix_note"],
-            after_photos=d["after_photos"] if d["fixed_on_spot"] else (),
+            fetch=lambda pk: selectors.hazard_for_action(request.user, pk),
+            create=lambda: workflow.register(
+                enterprise=enterprise,
+                by=request.user,
+                level=d["level"],
+                category=d["category"],
+                subject=d["subject"],
+                description=d["description"],
+                location=d["location"],
+                found_on=d["found_on"],
+                finders=[request.user],
+                photos=d["photos"],
+                basis_standard=d["basis_standard"] if d["level"] == Level.MAJOR else "",
+                basis_clause=d["basis_clause"] if d["level"] == Level.MAJOR else "",
+                stop_scope=d["stop_scope"] if d["level"] == Level.MAJOR else "",
+                fixed_on_spot=d["fixed_on_spot"],
+                fix_note=d["fix_note"],
+                after_photos=d["after_photos"] if d["fixed_on_spot"] else (),
+            ),
         ),
         page,
     )
     if refused is not None:
         return refused
+    if hazard.repeated:
+        messages.info(
+            request, _("隐患 %(number)s 已登记，重复提交未再新建。") % {"number": hazard.number}
+        )
+        return redirect("hazards:detail", pk=hazard.pk)
     messages.success(request, _("已登记隐患 %(number)s。") % {"number": hazard.number})
     return redirect("hazards:detail", pk=hazard.pk)
 
@@ -402,19 +417,30 @@ def order_create(request, pk):
     order, refused = perform(
         request,
         form,
-        lambda d: workflow.issue_order(
-            hazard,
+        lambda d: once(
+            d["client_key"],
+            ClientKey.Kind.ORDER,
             by=request.user,
-            kind=d["kind"],
-            deadline=d["deadline"],
-            requirements=d["requirements"],
-            authority=d["authority"],
-            document_number=d["document_number"],
+            fetch=lambda pk: scoping.get_or_404(scoping.orders_for(request.user), pk=pk),
+            create=lambda: workflow.issue_order(
+                hazard,
+                by=request.user,
+                kind=d["kind"],
+                deadline=d["deadline"],
+                requirements=d["requirements"],
+                authority=d["authority"],
+                document_number=d["document_number"],
+            ),
         ),
         page,
     )
     if refused is not None:
         return refused
+    if order.repeated:
+        messages.info(
+            request, _("督办单 %(number)s 已下达，重复提交未再新建。") % {"number": order.number}
+        )
+        return redirect("hazards:order_detail", pk=order.pk)
     messages.success(request, _("已下达督办单 %(number)s。") % {"number": order.number})
     return redirect("hazards:order_detail", pk=order.pk)
 
