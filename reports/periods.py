@@ -35,7 +35,7 @@ from openpyxl.xml.functions import tostring
 from core import xlsx
 from core.xlsx import Column
 from grid import scoping
-from hazards.models import HazardEvent, Level, q_counted
+from hazards.models import HazardEvent, HazardState, Level, Status
 from inspections.models import EnforcementAction, Inspection
 from reports.exporters import SummaryExporter, split_note
 from reports.models import PeriodAnalysis, PeriodClosing, PeriodKind
@@ -630,14 +630,32 @@ def _fixed_times(data, moment):
 # --- 16号令 statistics ----------------------------------------------------------------------
 
 
-def major_hazards(user, period, township=None):
-    """The major hazards found in the period (VOID excluded) within scope, oldest first."""
+def major_hazards(user, period, as_of, township=None):
+    """The major hazards found in the period within scope, oldest first, each with its
+    status, deadline and close-out date as they stood at the end of ``as_of`` (from the
+    state table, ``hazards.models.HazardState``; a hazard without state rows reads its own
+    columns). Hazards VOID on ``as_of`` are left out, as in every figure. Two queries."""
     qs = scoping.hazards_for(user).filter(
-        q_counted(), level=Level.MAJOR, found_on__gte=period.start, found_on__lte=period.end
+        level=Level.MAJOR, found_on__gte=period.start, found_on__lte=period.end
     )
     if township is not None:
         qs = qs.filter(township_id=township.pk)
-    return list(qs.select_related("enterprise", "township").order_by("found_on", "number"))
+    hazards = list(qs.select_related("enterprise").order_by("found_on", "number"))
+    states = {
+        s.hazard_id: s
+        for s in HazardState.objects.as_of(as_of).filter(hazard_id__in=[h.pk for h in hazards])
+    }
+    labels = dict(Status.choices)
+    listed = []
+    for hazard in hazards:
+        state = states.get(hazard.pk, hazard)
+        if state.status == Status.VOID:
+            continue
+        hazard.as_of_status = labels.get(state.status, state.status)
+        hazard.as_of_deadline = state.deadline
+        hazard.as_of_closed_on = state.closed_on
+        listed.append(hazard)
+    return listed
 
 
 def statistics_figures(user, period, township, closing):

@@ -271,14 +271,15 @@ def statistics(request):
     slug = request.GET.get("period") or choices[1].slug
     township = _township(user, request.GET.get("township", ""))
     error = None
-    figures, majors, basis, closing, analysis = [], [], "", None, None
+    figures, majors, basis, closing, analysis, as_of = [], [], "", None, None, today
     try:
         period = periods.parse_period(slug)
         if period.kind == PeriodKind.MONTH:
             raise PeriodError(_("统计分析表按季度或年度填报，请选择季度或年度。"))
         closing = periods.in_force(period)
         basis, figures = periods.statistics_figures(user, period, township, closing)
-        majors = periods.major_hazards(user, period, township)
+        as_of = closing.as_of if closing is not None else today
+        majors = periods.major_hazards(user, period, as_of, township)
         analysis = periods.analysis_for(closing, township)
     except PeriodError as exc:
         period, error = None, exc.message
@@ -297,6 +298,7 @@ def statistics(request):
             "error": error,
             "figure_rows": [figures[i : i + 2] for i in range(0, len(figures), 2)],
             "majors": majors,
+            "as_of": as_of,
             "basis": basis,
             "closing": closing,
             "analysis": analysis,

@@ -9,6 +9,7 @@ from hazards.models import Level, Status
 from reports import periods
 from reports.models import PeriodAnalysis
 from tests.conftest import login
+from tests.factories import make_hazard
 from tests.reports.conftest import bulk_hazards
 
 D = datetime.date
@@ -241,3 +242,34 @@ def test_the_county_saves_the_county_analysis_and_the_admin_may_not(client, q1_d
     client.post(reverse("reports:statistics_analysis"), {"period": "2026-Q1", "text": "全县分析"})
     saved = PeriodAnalysis.objects.get()
     assert (saved.closing, saved.township, saved.text) == (closing, None, "全县分析")
+
+
+def test_the_major_hazards_show_their_status_as_of_the_closings_date(
+    client, grid, personas, enterprise_a1, time_machine
+):
+    from hazards import workflow
+    from tests.factories import processed_photo
+
+    time_machine.move_to(at(D(2026, 3, 5)), tick=False)
+    fixed_later = make_hazard(enterprise_a1, personas.inspector, "deadline", level="major")
+    voided = make_hazard(enterprise_a1, personas.inspector, "deadline", level="major")
+    time_machine.move_to(at(D(2026, 3, 20)), tick=False)
+    workflow.void(voided, by=personas.supervisor, reason="误报")  # never a hazard: not listed
+    time_machine.move_to(at(D(2026, 4, 2)), tick=False)
+    periods.close_period(
+        by=personas.county, period=periods.parse_period("2026-Q1"), as_of=D(2026, 4, 1)
+    )
+    time_machine.move_to(at(D(2026, 4, 10)), tick=False)
+    workflow.report_fixed(
+        fixed_later,
+        by=personas.inspector,
+        fixed_on=D(2026, 4, 10),
+        note="已整改",
+        after_photos=[processed_photo()],
+    )
+    login(client, personas.county)
+    response = client.get(reverse("reports:statistics"), {"period": "2026-Q1"})
+    majors = response.context["majors"]
+    assert [h.number for h in majors] == [fixed_later.number]
+    assert majors[0].as_of_status == "限期整改"  # today it is 已整改待验收
+    assert "状态（截至 2026-04-01）" in response.content.decode()
