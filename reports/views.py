@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grid import scoping
-from reports import queries
+from reports import periods, queries
 from reports.exporters import ExportError, build_exporter
 from reports.forms import ReportForm
 
@@ -57,15 +57,23 @@ def report(request):
     user = request.user
     _require_reports(user)
     form = ReportForm(request.GET, user=user)
-    table = None
+    table = closing = None
     if form.is_valid():
         table = queries.report_table(user, group_by=form.cleaned_data["group"], **form.criteria())
+        closing = periods.closing_matching(table.criteria.period_from, table.criteria.period_to)
     export_query = request.GET.copy()
     export_query.pop("group", None)
     return render(
         request,
         "reports/report.html",
-        {"form": form, "table": table, "export_query": export_query.urlencode()},
+        {
+            "form": form,
+            "table": table,
+            "export_query": export_query.urlencode(),
+            # The closed period that is exactly this one, if any: the banner says so.
+            "closing": closing,
+            "slug": periods.slug_of(closing) if closing else "",
+        },
     )
 
 

@@ -173,6 +173,21 @@ def test_the_report_prints_its_basis_and_the_table_with_links(client, seed004, p
     assert reverse("reports:export_summary") in content
 
 
+def test_the_report_of_a_closed_period_says_so_and_links_to_the_closed_table(
+    client, seed004, personas, today
+):
+    from reports import periods
+
+    periods.close_period(by=personas.county, period=periods.parse_period("2026-Q1"), as_of=today)
+    login(client, personas.county)
+    quarter = {"found_from": "2026-01-01", "found_to": "2026-03-31", "as_of": "2026-07-15"}
+    content = client.get(reverse("reports:report"), quarter).content.decode()
+    assert "该期已封账上报（第1版" in content
+    assert reverse("reports:period_detail", args=["2026-Q1"]) in content
+    content = client.get(reverse("reports:report"), REPORT_PARAMS).content.decode()
+    assert "该期已封账上报" not in content
+
+
 def test_a_township_without_hazards_shows_a_dash(client, seed004, personas):
     login(client, personas.county)
     response = client.get(reverse("reports:report"), REPORT_PARAMS)
