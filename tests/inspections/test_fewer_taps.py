@@ -49,7 +49,7 @@ def test_pass_remaining_is_refused_on_a_submitted_inspection(personas, inspectio
 def test_pass_remaining_is_refused_outside_the_scope(personas, inspection):
     from django.http import Http404
 
-    with pytest.raises(Http404):
+    with pytest.raises(Http404, match="not found"):
         services.pass_remaining(inspection, by=personas.other_inspector)
 
 
