@@ -16,6 +16,16 @@
     field.dispatchEvent(new Event("change", { bubbles: true }));
   }
 
+  // Enter in the search box searches; it must not submit the hazard form around the picker.
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && event.target.closest(".criteria-picker input[type=search]")) {
+      event.preventDefault();
+      if (window.htmx) {
+        window.htmx.trigger(event.target, "search");
+      }
+    }
+  });
+
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-criterion-pick]");
     if (!button) {

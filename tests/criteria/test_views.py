@@ -203,3 +203,22 @@ def test_an_administrator_downloads_the_template(client, personas):
 def test_the_navigation_links_the_library_for_every_role(client, personas, who):
     page = login(client, getattr(personas, who)).get(reverse("hazards:list")).content.decode()
     assert f'href="{LIST}"' in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("raw", "says"),
+    [
+        (b"\x00\x01garbage" * 50, "文件不是有效的 JSON"),
+        (b"PK\x03\x04\x14\x00\x00\x00\x08\x00\xff\xfe", "文件不是 UTF-8 编码的文本"),
+        (b'{"standards": [1], "items": "x"}', "文件须包含 standards 和 items 两个列表"),
+        (b'{"standards": [1]}', "每一项须是一个对象"),
+    ],
+)
+def test_a_malformed_upload_is_refused_in_chinese_without_a_500(client, personas, raw, says):
+    login(client, personas.admin)
+    upload = io.BytesIO(raw)
+    upload.name = "crafted.json"
+    response = client.post(LOAD, {"file": upload})
+    assert response.status_code == 400
+    assert says in response.content.decode()
