@@ -25,9 +25,11 @@ from django.utils.translation import gettext_lazy as _
 from enterprises.models import Industry
 from grid import scoping
 from grid.models import GridCell, q_beneath
+from hazards import states
 from hazards.forms import bootstrap
 from hazards.models import (
     CLOSED,
+    COUNTED,
     ON_TIME,
     OPEN,
     OVERDUE,
@@ -192,9 +194,11 @@ class RecordFilter(django_filters.FilterSet):
         return form_class
 
     @classmethod
-    def scope_q(cls, *, township=None, cell=None, industry="", inspector=None):
+    def scope_q(cls, *, township=None, cell=None, industry="", inspector=None, via=""):
         """The records of this list's model in ``township``, in ``cell`` or beneath it, of
-        ``industry`` and of ``inspector`` (each optional). The reports narrow with it."""
+        ``industry`` and of ``inspector`` (each optional). The reports narrow with it;
+        ``via`` is the path from rows that copy the record's place (a hazard's state
+        intervals carry township, cell and industry, and reach its finders through it)."""
         q = Q()
         if township is not None:
             q &= Q(township_id=township.pk)
@@ -203,7 +207,7 @@ class RecordFilter(django_filters.FilterSet):
         if industry:
             q &= Q(**{cls.industry_path: industry})
         if inspector is not None:
-            q &= Q(**{cls.inspector_path: inspector.pk})
+            q &= Q(**{via + cls.inspector_path: inspector.pk})
         return q
 
     def filter_scope(self, queryset, name, value):
@@ -303,7 +307,10 @@ class HazardFilter(RecordFilter):
         )
 
     def filter_status(self, queryset, name, value):
-        return queryset.filter(status_q(value, self.as_of_date))
+        as_of = self.as_of_date
+        if states.reads_history(as_of):
+            return queryset.filter(pk__in=states.hazard_ids_as_of(as_of, status_q(value, as_of)))
+        return queryset.filter(status_q(value, as_of))
 
     def filter_recurrence(self, queryset, name, value):
         return queryset.filter(is_recurrence=True) if value == "1" else queryset
@@ -323,6 +330,10 @@ class HazardFilter(RecordFilter):
             return queryset
         if not data.get("status"):
             queryset = queryset.exclude(status=Status.VOID)
+            if states.reads_history(self.as_of_date):  # not yet found then: not listed
+                queryset = queryset.filter(
+                    pk__in=states.hazard_ids_as_of(self.as_of_date, COUNTED.q())
+                )
         return queryset.order_by(*_SORT_FIELDS[self.sort_key])
 
     def tab_counts(self):
@@ -335,8 +346,11 @@ class HazardFilter(RecordFilter):
         # seven filtered COUNTs over a township cost 213 ms on SQLite and 400 ms on PostgreSQL.
         counts = {key: 0 for key in ("found", "deadline", "fixed", "closed", "void")}
         counts["overdue"] = 0
+        as_of = self.as_of_date
+        if states.reads_history(as_of):  # the states that held then, of the same hazards
+            base = states.rows_as_of(as_of).filter(hazard_id__in=base.values("pk"))
         rows = base.values("status").annotate(
-            n=Count("*"), late=Count("status", filter=OVERDUE.q(self.as_of_date))
+            n=Count("*"), late=Count("status", filter=OVERDUE.q(as_of))
         )
         for row in rows.order_by():
             counts[row["status"]] = row["n"]

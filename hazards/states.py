@@ -20,6 +20,8 @@ The rules, written once here and in docs/domain.md:
   are ordinary events.
 - A change recorded with a moment earlier than the current interval's start (a clock
   set back) starts with that interval: intervals never overlap.
+- A voided hazard is VOID from its first day: a false report was never a hazard, so it
+  leaves every figure, past dates included (the report pages say so).
 """
 
 from dataclasses import dataclass
@@ -96,6 +98,11 @@ def record(hazard, at):
         open_first(hazard, at)
         return
     if all(getattr(current, name) == value for name, value in values.items()):
+        return
+    if values["status"] == Status.VOID:
+        first = HazardState.objects.filter(hazard_id=hazard.pk).order_by("valid_from").first()
+        HazardState.objects.filter(hazard_id=hazard.pk).exclude(pk=first.pk).delete()
+        HazardState.objects.filter(pk=first.pk).update(valid_until=OPEN_END, **values)
         return
     if at == hazard.created_at:
         day = current.valid_from  # written with the registration (立查立改)
@@ -212,6 +219,8 @@ def expected_intervals(hazard, events, day_of=_day):
         else:
             steps.append((day, new))
         values = new
+    if steps and steps[-1][1]["status"] == Status.VOID:
+        steps = [(steps[0][0], steps[-1][1])]
     return [
         Interval(
             day,
@@ -294,3 +303,43 @@ def rebuild(*, repair=False, hazard_ids=None, chunk=500, progress=None):
         if progress is not None:
             progress(min(start + chunk, len(ids)), len(ids))
     return differences
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def reads_history(as_of):
+    """Whether a reading as of ``as_of`` needs the intervals: a past date. As of today the
+    hazard's own columns are its state (and the indexes built for the ledger are theirs)."""
+    return as_of < timezone.localdate()
+
+
+def rows_as_of(as_of):
+    """The interval of every hazard that holds at the end of ``as_of`` (one per hazard)."""
+    return HazardState.objects.as_of(as_of)
+
+
+def hazard_ids_as_of(as_of, q):
+    """The ids of the hazards whose state as of ``as_of`` satisfies ``q`` (a subquery)."""
+    return rows_as_of(as_of).filter(q).values("hazard_id")
+
+
+def overlay(hazards, as_of):
+    """Show ``hazards`` (a page of a list) with their state as of ``as_of``: status, deadline
+    and fix as they stood then, so the 状态 column and the badges read that date. One query;
+    nothing is saved. A hazard not yet found then keeps its own values."""
+    hazards = list(hazards)
+    if not hazards or not reads_history(as_of):
+        return hazards
+    by_id = {
+        row["hazard_id"]: row
+        for row in rows_as_of(as_of)
+        .filter(hazard_id__in=[h.pk for h in hazards])
+        .values("hazard_id", *TRACKED)
+    }
+    for h in hazards:
+        row = by_id.get(h.pk)
+        if row is not None:
+            for name in TRACKED:
+                setattr(h, name, row[name])
+    return hazards

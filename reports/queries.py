@@ -37,6 +37,7 @@ from django.utils.translation import gettext_lazy
 from enterprises.models import Industry
 from grid import scoping
 from grid.models import GridCell, in_tree_order
+from hazards import states
 from hazards.filters import HazardFilter, OrderFilter
 from hazards.models import (
     CLOSED,
@@ -159,15 +160,17 @@ class Criteria:
             params["inspector"] = self.inspector.pk
         return params
 
-    def narrow(self, qs, model):
+    def narrow(self, qs, model, via=""):
         """``qs`` (records of ``model``: hazard, inspection, enforcement or order) narrowed
-        by the scope filters, with the definitions of that model's list filter."""
+        by the scope filters, with the definitions of that model's list filter; ``via``
+        reaches the record from rows that stand for it (a hazard's state interval)."""
         return qs.filter(
             LIST_FILTERS[model].scope_q(
                 township=self.township,
                 cell=self.cell,
                 industry=self.industry,
                 inspector=self.inspector,
+                via=via,
             )
         )
 
@@ -214,13 +217,19 @@ ENFORCEMENT_FIGURES = ("documents", "orders", "talks", "cases", "fines_yuan")
 
 
 def hazards_in_period(user, criteria):
-    """Hazards counted in the period (VOID excluded) within scope and filters."""
-    qs = scoping.hazards_for(user).filter(
+    """Hazards counted in the period (VOID excluded) within scope and filters, each as it
+    stood at the end of the as-of date: for a past date, the state intervals that held then
+    (``hazards.states``; the same field names, so the same terms count them)."""
+    if states.reads_history(criteria.as_of):
+        base, via = scoping.limit(states.rows_as_of(criteria.as_of), user), "hazard__"
+    else:
+        base, via = scoping.hazards_for(user), ""
+    qs = base.filter(
         COUNTED.q(criteria.as_of),
         found_on__gte=criteria.period_from,
         found_on__lte=criteria.period_to,
     )
-    return criteria.narrow(qs, "hazard")
+    return criteria.narrow(qs, "hazard", via=via)
 
 
 def _hazard_annotations(as_of):

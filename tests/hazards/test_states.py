@@ -127,10 +127,11 @@ def test_a_fix_on_the_spot_holds_from_the_found_date(personas, enterprise_a1):
     assert intervals(h) == [(D0, OPEN_END, Status.FIXED, None, D0, None)]
 
 
-def test_a_void_hazard_has_a_void_interval(personas, enterprise_a1):
-    h = make_hazard(enterprise_a1, personas.inspector, "found", at=at(D0))
-    workflow.void(h, by=personas.supervisor, reason="误报", at=at(D(1)))
-    assert [row[2] for row in intervals(h)] == [Status.FOUND, Status.VOID]
+def test_a_voided_hazard_is_void_from_its_first_day(personas, enterprise_a1):
+    """A false report was never a hazard: it leaves the figures of past dates too."""
+    h = make_hazard(enterprise_a1, personas.inspector, "deadline", at=at(D0), deadline=D(10))
+    workflow.void(h, by=personas.supervisor, reason="误报", at=at(D(3)))
+    assert intervals(h) == [(D0, OPEN_END, Status.VOID, D(10), None, None)]
 
 
 def test_the_table_equals_what_the_events_give(walked, personas, enterprise_a1):

@@ -15,6 +15,7 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
+from hazards import states
 from hazards.models import Hazard, HazardEvent, Level, Status, SupervisionOrder
 from inspections.models import EnforcementAction, Inspection
 
@@ -75,7 +76,10 @@ def bulk_hazards(
         )
         for _ in range(n)
     ]
-    return Hazard.objects.bulk_create(rows, batch_size=500)
+    created = Hazard.objects.bulk_create(rows, batch_size=500)
+    # No events: their state intervals follow their own dates, as for an imported ledger.
+    states.write_imported(created)
+    return created
 
 
 def bulk_inspection(enterprise, by, *, date, inspector_count=2):
