@@ -1,11 +1,72 @@
+from django import forms
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
+from django.db.models import Count
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from criteria.models import Criterion, Standard
+from criteria.loader import industry_lookup
+from criteria.models import INDUSTRY_SEPARATOR, Criterion, Standard
+
+
+def clean_industries(text):
+    """Industry names or codes, separated by spaces or 、，; → the stored codes, or a Chinese
+    error naming the unknown one (the loader accepts the same words)."""
+    lookup, values = industry_lookup(), []
+    for word in text.replace("、", " ").replace("，", " ").replace(",", " ").split():
+        value = lookup.get(word)
+        if value is None:
+            raise forms.ValidationError(_("未知行业“%(w)s”。") % {"w": word})
+        if value not in values:
+            values.append(value)
+    return INDUSTRY_SEPARATOR.join(values)
+
+
+class StandardForm(forms.ModelForm):
+    class Meta:
+        model = Standard
+        fields = [
+            "code",
+            "title",
+            "document_number",
+            "issuer",
+            "in_force_from",
+            "repealed_on",
+            "repealed_by",
+            "industries",
+            "source",
+            "source_url",
+            "checked_on",
+            "items_note",
+            "position",
+        ]
+
+    def clean_industries(self):
+        return clean_industries(self.cleaned_data.get("industries", ""))
+
+
+class CriterionForm(forms.ModelForm):
+    class Meta:
+        model = Criterion
+        fields = [
+            "standard",
+            "article",
+            "item",
+            "text",
+            "industries",
+            "keywords",
+            "source",
+            "source_url",
+            "checked_on",
+            "position",
+        ]
+
+    def clean_industries(self):
+        return clean_industries(self.cleaned_data.get("industries", ""))
 
 
 class CriterionInline(admin.TabularInline):
     model = Criterion
+    form = CriterionForm
     fields = ["position", "article", "item", "text", "keywords", "source", "checked_on"]
     extra = 0
     show_change_link = True
@@ -13,6 +74,7 @@ class CriterionInline(admin.TabularInline):
 
 @admin.register(Standard)
 class StandardAdmin(admin.ModelAdmin):
+    form = StandardForm
     list_display = [
         "title",
         "document_number",
@@ -24,26 +86,15 @@ class StandardAdmin(admin.ModelAdmin):
     ]
     search_fields = ["title", "document_number", "code"]
     list_filter = ["issuer"]
-    fields = [
-        "code",
-        "title",
-        "document_number",
-        "issuer",
-        "in_force_from",
-        "repealed_on",
-        "repealed_by",
-        "industries",
-        "source",
-        "source_url",
-        "checked_on",
-        "items_note",
-        "position",
-    ]
+    fields = StandardForm.Meta.fields
     inlines = [CriterionInline]
 
-    @admin.display(description=_("条目数"))
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(item_total=Count("items"))
+
+    @admin.display(description=gettext_lazy("条目数"), ordering="item_total")
     def item_count(self, obj):
-        return obj.items.count()
+        return obj.item_total
 
     def has_delete_permission(self, request, obj=None):
         return False  # hazards cite these: repeal a standard instead of deleting it
@@ -51,12 +102,13 @@ class StandardAdmin(admin.ModelAdmin):
 
 @admin.register(Criterion)
 class CriterionAdmin(admin.ModelAdmin):
+    form = CriterionForm
     list_display = ["standard", "article", "item", "short_text", "checked_on"]
     list_filter = ["standard"]
     search_fields = ["text", "keywords", "article", "item"]
     list_select_related = ["standard"]
 
-    @admin.display(description=_("条文"))
+    @admin.display(description=gettext_lazy("条文"))
     def short_text(self, obj):
         return obj.text[:40]
 
