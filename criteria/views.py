@@ -84,6 +84,7 @@ def search(request):
             "items": items[:SEARCH_LIMIT],
             "more": len(items) > SEARCH_LIMIT,
             "words": words,
+            "industry": industry,
         },
     )
 

@@ -222,3 +222,14 @@ def test_a_malformed_upload_is_refused_in_chinese_without_a_500(client, personas
     response = client.post(LOAD, {"file": upload})
     assert response.status_code == 400
     assert says in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_search_offers_to_look_in_every_industry(client, personas):
+    login(client, personas.inspector)
+    page = client.get(SEARCH, {"q": "罐区", "industry": "machinery"}).content.decode()
+    assert "没有找到匹配的判定条目" in page
+    assert "在全部行业中查找" in page and "q=%E7%BD%90%E5%8C%BA&amp;industry=" in page
+    page = client.get(SEARCH, {"q": "罐区", "industry": ""}).content.decode()
+    assert "构成一级、二级重大危险源的危险化学品罐区" in page
+    assert "在全部行业中查找" not in page
