@@ -669,18 +669,202 @@ class DailyExporter(Exporter):
             sheet.append([p["name"], p["hazards"], p["major"]])
 
 
+# --- the other lists a report links to -----------------------------------------------------
+
+
+class ListExporter(Exporter):
+    """A list page's rows as Excel: the same selector and filter set as the page (the list
+    filter base), so the file has exactly the rows the page lists, in its order."""
+
+    permission = "view"
+    order_by = ()
+
+    def __init__(self, user, params=None):
+        super().__init__(user, params)
+        self.filterset = self.filter_set(user, self.params)
+        if not self.filterset.form.is_valid():
+            raise ExportError(LedgerExporter._form_message(self.filterset.form))
+        self.queryset = self.filterset.qs.order_by(*self.order_by)
+
+    def filter_set(self, user, params):
+        raise NotImplementedError
+
+    def count(self):
+        if not hasattr(self, "_count"):
+            self._count = self.queryset.count()
+        return self._count
+
+    def heading(self):
+        return _("%(title)s（导出时间 %(now)s）") % {
+            "title": self.verbose_name,
+            "now": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+        }
+
+    def rows(self):
+        for record in self.queryset.iterator(chunk_size=CHUNK):
+            yield self.values(record)
+
+
+class InspectionListExporter(ListExporter):
+    """检查记录: the inspection list as filtered on screen."""
+
+    identifier = "inspections"
+    verbose_name = gettext_lazy("检查记录")
+    file_stem = gettext_lazy("检查记录")
+    order_by = ("-date", "-id")
+    columns = [
+        Column(gettext_lazy("检查日期"), 11, xlsx.DATE),
+        Column(gettext_lazy("企业名称"), 28),
+        Column(gettext_lazy("统一社会信用代码"), 21),
+        Column(gettext_lazy("乡镇"), 10),
+        Column(gettext_lazy("网格"), 10),
+        Column(gettext_lazy("行业"), 12),
+        Column(gettext_lazy("检查类型"), 10),
+        Column(gettext_lazy("执法检查"), 9),
+        Column(gettext_lazy("检查人员"), 20),
+        Column(gettext_lazy("检查人数"), 9, xlsx.INT),
+        Column(gettext_lazy("检查项"), 8, xlsx.INT),
+        Column(gettext_lazy("不合格项"), 9, xlsx.INT),
+        Column(gettext_lazy("状态"), 9),
+    ]
+
+    def filter_set(self, user, params):
+        from inspections.filters import InspectionFilter
+        from inspections.selectors import inspection_list
+
+        return InspectionFilter(params, inspection_list(user), user=user)
+
+    def values(self, i):
+        people = "、".join(
+            _person(u.first_name, u.last_name, u.username) for u in i.inspectors.all()
+        )
+        return [
+            i.date,
+            i.enterprise.name,
+            i.enterprise.uscc,
+            i.township.name,
+            i.cell.name,
+            INDUSTRIES.get(i.enterprise.industry, i.enterprise.industry),
+            i.get_kind_display(),
+            _("是") if i.is_enforcement else _("否"),
+            people,
+            i.inspector_count,
+            i.item_total,
+            i.item_failed,
+            i.get_status_display(),
+        ]
+
+
+class EnforcementListExporter(ListExporter):
+    """执法记录: the enforcement list as filtered on screen."""
+
+    identifier = "enforcement"
+    verbose_name = gettext_lazy("执法记录")
+    file_stem = gettext_lazy("执法记录")
+    order_by = ("-date", "-id")
+    columns = [
+        Column(gettext_lazy("日期"), 11, xlsx.DATE),
+        Column(gettext_lazy("类别"), 10),
+        Column(gettext_lazy("文书种类"), 14),
+        Column(gettext_lazy("文书编号"), 16),
+        Column(gettext_lazy("企业名称"), 28),
+        Column(gettext_lazy("统一社会信用代码"), 21),
+        Column(gettext_lazy("乡镇"), 10),
+        Column(gettext_lazy("行业"), 12),
+        Column(gettext_lazy("罚款(元)"), 12, xlsx.DECIMAL, "#,##0.00"),
+        Column(gettext_lazy("内容"), 40),
+        Column(gettext_lazy("记录人"), 10),
+    ]
+
+    def filter_set(self, user, params):
+        from inspections.filters import EnforcementFilter
+        from inspections.selectors import enforcement_list
+
+        return EnforcementFilter(params, enforcement_list(user), user=user)
+
+    def values(self, a):
+        by = a.created_by
+        return [
+            a.date,
+            a.get_kind_display(),
+            a.get_document_kind_display() if a.document_kind else "",
+            a.document_number,
+            a.enterprise.name,
+            a.enterprise.uscc,
+            a.township.name,
+            INDUSTRIES.get(a.enterprise.industry, a.enterprise.industry),
+            a.fine_yuan,
+            a.description,
+            _person(by.first_name, by.last_name, by.username) if by else "",
+        ]
+
+
+class OrderListExporter(ListExporter):
+    """督办单: the supervision-order list as filtered on screen."""
+
+    identifier = "orders"
+    verbose_name = gettext_lazy("督办单")
+    file_stem = gettext_lazy("督办单")
+    order_by = ("-issued_on", "-id")
+    columns = [
+        Column(gettext_lazy("督办编号"), 16),
+        Column(gettext_lazy("类型"), 10),
+        Column(gettext_lazy("督办级别"), 9),
+        Column(gettext_lazy("隐患编号"), 16),
+        Column(gettext_lazy("企业名称"), 28),
+        Column(gettext_lazy("乡镇"), 10),
+        Column(gettext_lazy("隐患等级"), 9),
+        Column(gettext_lazy("督办单位"), 16),
+        Column(gettext_lazy("文号"), 16),
+        Column(gettext_lazy("下达日期"), 11, xlsx.DATE),
+        Column(gettext_lazy("督办期限"), 11, xlsx.DATE),
+        Column(gettext_lazy("签发人"), 10),
+        Column(gettext_lazy("隐患状态"), 12),
+    ]
+
+    def filter_set(self, user, params):
+        from hazards.selectors import order_list
+
+        return order_list(user, params)
+
+    def values(self, o):
+        by = o.issued_by
+        return [
+            o.number,
+            o.get_kind_display(),
+            o.get_level_display(),
+            o.hazard.number,
+            o.hazard.enterprise.name,
+            o.township.name,
+            LEVELS.get(o.hazard.level, o.hazard.level),
+            o.authority,
+            o.document_number,
+            o.issued_on,
+            o.deadline,
+            _person(by.first_name, by.last_name, by.username),
+            STATUSES.get(o.hazard.status, o.hazard.status),
+        ]
+
+
 EXPORTERS = {
     SummaryExporter.identifier: SummaryExporter,
     LedgerExporter.identifier: LedgerExporter,
     OverdueExporter.identifier: OverdueExporter,
     DailyExporter.identifier: DailyExporter,
 }
+# The list exports are written at once, not (yet) as background jobs: jobs keeps the kinds
+# stored jobs carry (tests/jobs/test_registry.py), and these are not among them.
+LIST_EXPORTERS = {
+    InspectionListExporter.identifier: InspectionListExporter,
+    EnforcementListExporter.identifier: EnforcementListExporter,
+    OrderListExporter.identifier: OrderListExporter,
+}
 
 
 def build_exporter(identifier, user, params=None):
     """The exporter ``identifier`` for ``user`` with the page's GET ``params``."""
     try:
-        cls = EXPORTERS[identifier]
+        cls = EXPORTERS.get(identifier) or LIST_EXPORTERS[identifier]
     except KeyError:
         raise ExportError(_("未知的导出类型。")) from None
     return cls(user, params)

@@ -11,6 +11,9 @@ urlpatterns = [
     path("export/ledger/", views.export_ledger, name="export_ledger"),
     path("export/overdue/", views.export_overdue, name="export_overdue"),
     path("export/daily/", views.export_daily, name="export_daily"),
+    path("export/inspections/", views.export_inspections, name="export_inspections"),
+    path("export/enforcement/", views.export_enforcement, name="export_enforcement"),
+    path("export/orders/", views.export_orders, name="export_orders"),
     # Closed periods (封账上报) and the 16号令 statistics form: reports/views_periods.py.
     path("periods/", views_periods.period_list, name="periods"),
     path("periods/close/", views_periods.period_close, name="period_close"),

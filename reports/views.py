@@ -82,7 +82,8 @@ def _job_redirect(job):
 
 
 def _export(request, identifier, job_kind, back):
-    """Write an export to a temporary file and stream it; hand large ones to a job."""
+    """Write an export to a temporary file and stream it; hand large ones to a job (when
+    the export is a registered job kind, ``job_kind``)."""
     try:
         exporter = build_exporter(identifier, request.user, request.GET)
     except ExportError as exc:
@@ -90,7 +91,7 @@ def _export(request, identifier, job_kind, back):
         return redirect(back)
     from jobs import services as jobs
 
-    if jobs.should_run_in_background(job_kind, exporter.count()):
+    if job_kind and jobs.should_run_in_background(job_kind, exporter.count()):
         job = jobs.start(request.user, job_kind, request.GET)
         messages.info(request, _("数据量较大，已转为后台导出，完成后可在“我的导出/导入”下载。"))
         return _job_redirect(job)
@@ -129,3 +130,25 @@ def export_overdue(request):
 def export_daily(request):
     _require_reports(request.user)
     return _export(request, "daily", "export_daily", reverse("inspections:daily"))
+
+
+@login_required
+def export_inspections(request):
+    if not scoping.allowed(request.user, "view"):
+        raise PermissionDenied
+    return _export(request, "inspections", None, reverse("inspections:list"))
+
+
+@login_required
+def export_enforcement(request):
+    if not scoping.allowed(request.user, "view"):
+        raise PermissionDenied
+    back = reverse("inspections:enforcement_list")
+    return _export(request, "enforcement", None, back)
+
+
+@login_required
+def export_orders(request):
+    if not scoping.allowed(request.user, "view"):
+        raise PermissionDenied
+    return _export(request, "orders", None, reverse("hazards:orders"))
