@@ -20,6 +20,7 @@ defusedxml, which openpyxl uses when it is installed) are refusals like any othe
 """
 
 import datetime
+import hashlib
 import io
 import os
 import zipfile
@@ -299,6 +300,26 @@ def open_table(source, headers, *, optional=(), sheet=None):
         if owned is not None:
             owned.close()
         raise
+
+
+def file_sha256(source):
+    """The SHA-256 (hex) of a path's, an UploadedFile's or a binary file's bytes; a file
+    object is left at its start. Imports record it to recognise a file seen before."""
+    digest = hashlib.sha256()
+    if isinstance(source, str | os.PathLike):
+        with open(source, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest()
+    fh = getattr(source, "file", source)
+    if hasattr(source, "open") and getattr(source, "closed", False):
+        source.open("rb")
+        fh = getattr(source, "file", source)
+    fh.seek(0)
+    for block in iter(lambda: fh.read(1 << 20), b""):
+        digest.update(block)
+    fh.seek(0)
+    return digest.hexdigest()
 
 
 def iter_rows(source, headers, *, optional=(), sheet=None):

@@ -10,26 +10,37 @@ when it is identical to what was imported (or recorded) before, and is an error 
 differs — history is never rewritten silently. Rows without a number get the next
 YH number of their found year.
 
+Idempotent without numbers too: each imported file's SHA-256 is recorded (``ImportBatch``),
+and the same file is refused with the date it was imported; each row without a number
+is recorded by the SHA-256 of its content (``ImportedRow``; the second identical row of a
+file counts as a different row), and a row imported before is skipped and reported by row.
+So re-sending a file after a request died, or the same sheet with rows added, never
+doubles the ledger.
+
 Memory stays flat for 50,000 rows: openpyxl streams the sheet (read-only mode), each row
 is kept as one compact tuple, and enterprises and existing numbers are looked up in
 chunks, never one query per row.
 """
 
 import datetime
+import hashlib
+import json
+import os
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.spreadsheets import SpreadsheetError, as_text, open_table, workbook_bytes
+from core.spreadsheets import SpreadsheetError, as_text, file_sha256, open_table, workbook_bytes
 from enterprises.validators import normalize_uscc
 from grid import scoping
 from hazards import workflow
-from hazards.models import Category, Hazard, HazardEvent, Level
+from hazards.models import Category, Hazard, HazardEvent, ImportBatch, ImportedRow, Level
 
 NUMBER = "隐患编号"
 USCC = "统一社会信用代码"
@@ -71,6 +82,7 @@ OPTIONAL_COLUMNS = [c for c in COLUMNS if c not in REQUIRED_COLUMNS]
 
 NUMBER_RE = re.compile(r"^YH\d{4}-\d{6}$")
 LOOKUP_CHUNK = 500
+FINGERPRINT_CHUNK = 2000  # 64-character keys: one query per 2,000 rows without a number
 PROGRESS_EVERY = 500
 MAX_LENGTH = {LOCATION: 200, FINDERS: 200, RESPONSIBLE: 50}
 FUNDS_MAX = Decimal("9999999999.99")  # max_digits=12, decimal_places=2
@@ -112,6 +124,7 @@ class ImportResult:
     errors: list = field(default_factory=list)
     rows: int = 0
     dry_run: bool = False
+    skipped: list = field(default_factory=list)  # RowErrors: rows imported before
 
     @property
     def ok(self):
@@ -332,20 +345,29 @@ def _enterprises(codes, by):
     return found
 
 
-def _recorded(numbers):
-    """{number: the row as recorded} for hazard numbers that already exist.
+def _recorded(numbers, by):
+    """{number: the row as recorded} for hazard numbers that already exist, and the set
+    of those numbers whose hazard lies outside ``by``'s scope.
 
     An imported hazard is compared with the row it was imported from (its import event),
     so a re-import of the same file is "unchanged" even after the hazard moved on here.
-    A hazard registered in this system is compared with its current facts. (Numbers are
-    unique across the county, so this check cannot be limited to the user's scope; it
-    tells an outsider nothing but "this number is taken".)
+    A hazard registered in this system is compared with its current facts. Numbers are
+    unique across the database, so a number taken outside the user's scope is refused
+    too, but never compared: the refusal tells them nothing but "this number is taken".
     """
-    recorded = {}
+    recorded, outside = {}, set()
     for chunk in _chunks(sorted(numbers)):
         existing = dict(Hazard.objects.filter(number__in=chunk).values_list("id", "number"))
         if not existing:
             continue
+        if by is not None:
+            visible = set(
+                scoping.hazards_for(by).filter(pk__in=list(existing)).values_list("pk", flat=True)
+            )
+            outside.update(n for pk, n in existing.items() if pk not in visible)
+            existing = {pk: n for pk, n in existing.items() if pk in visible}
+            if not existing:
+                continue
         for hazard_id, data in HazardEvent.objects.filter(
             hazard_id__in=list(existing), action="import"
         ).values_list("hazard_id", "data"):
@@ -393,7 +415,41 @@ def _recorded(numbers):
                 fixed_on=v["fixed_on"],
                 closed_on=v["closed_on"],
             ).row_data()
-    return recorded
+    return recorded, outside
+
+
+def _fingerprint(record, occurrence):
+    """SHA-256 of a row's content (its number aside) and of how many identical rows came
+    before it in the file, so two identical rows are two recorded rows."""
+    data = {**record.row_data(), "number": ""}
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False) + f"\n{occurrence}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _imported_rows(fingerprints):
+    """{row fingerprint: (imported at, hazard number)} of the rows imported before."""
+    found = {}
+    for chunk in _chunks(sorted(fingerprints), FINGERPRINT_CHUNK):
+        for sha, at, number in ImportedRow.objects.filter(row_sha256__in=chunk).values_list(
+            "row_sha256", "batch__imported_at", "hazard__number"
+        ):
+            found[sha] = (at, number)
+    return found
+
+
+def _file_seen(digest):
+    batch = ImportBatch.objects.filter(file_sha256=digest).only("imported_at").first()
+    if batch is None:
+        return None
+    when = timezone.localtime(batch.imported_at).strftime("%Y-%m-%d %H:%M")
+    return RowError(None, "", _("该文件已于 %(when)s 导入过，不再重复导入。") % {"when": when})
+
+
+def _file_name(source):
+    name = getattr(source, "name", None) or (
+        str(source) if isinstance(source, str | os.PathLike) else ""
+    )
+    return os.path.basename(str(name))[:255]
 
 
 _FIELD_COLUMNS = {
@@ -428,6 +484,14 @@ def import_hazards(path_or_file, *, by, dry_run=False, progress=None):
     today = timezone.localdate()
     reader = _Reader(today)
     try:
+        digest = file_sha256(path_or_file)
+    except OSError:
+        digest = None  # open_table says why the file cannot be read
+    seen = _file_seen(digest) if digest else None
+    if seen is not None:
+        result.errors = [seen]
+        return result
+    try:
         table = open_table(path_or_file, REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS)
         total = table.total
         for count, (line, values) in enumerate(table.rows(), start=1):
@@ -446,7 +510,15 @@ def import_hazards(path_or_file, *, by, dry_run=False, progress=None):
 
     parsed, reader.parsed = reader.parsed, None
     enterprises = _enterprises({record.uscc for record, _name in parsed}, by)
-    recorded = _recorded(record.number for record, _name in parsed if record.number)
+    recorded, taken = _recorded((record.number for record, _name in parsed if record.number), by)
+    occurrences, fingerprints = {}, {}  # line → fingerprint, rows without a number
+    for record, _name in parsed:
+        if not record.number:
+            content = _fingerprint(record, 0)
+            occurrences[content] = occurrences.get(content, 0) + 1
+            fingerprints[record.line] = _fingerprint(record, occurrences[content])
+    del occurrences
+    imported_before = _imported_rows(fingerprints.values())
     records = []
     for i, (record, name) in enumerate(parsed):
         parsed[i] = None  # keep one copy of each row in memory, not two
@@ -469,6 +541,14 @@ def import_hazards(path_or_file, *, by, dry_run=False, progress=None):
                 % {"file": name, "c": uscc, "db": enterprise_name},
             )
             continue
+        if record.number in taken:
+            reader.error(
+                line,
+                NUMBER,
+                _("隐患编号 %(n)s 已被使用，请清空编号由系统重新编号，或联系县级管理员。")
+                % {"n": record.number},
+            )
+            continue
         if record.number and record.number in recorded:
             before, row = recorded[record.number], record.row_data()
             changed = [
@@ -487,6 +567,19 @@ def import_hazards(path_or_file, *, by, dry_run=False, progress=None):
             else:
                 result.unchanged += 1
             continue
+        before = imported_before.get(fingerprints.get(line))
+        if before is not None:
+            at, number = before
+            result.unchanged += 1
+            result.skipped.append(
+                RowError(
+                    line,
+                    "",
+                    _("此行已于 %(date)s 导入（隐患编号 %(number)s），本次跳过。")
+                    % {"date": timezone.localtime(at).strftime("%Y-%m-%d"), "number": number},
+                )
+            )
+            continue
         records.append(
             record._replace(
                 enterprise_id=enterprise_id,
@@ -500,13 +593,61 @@ def import_hazards(path_or_file, *, by, dry_run=False, progress=None):
         order = {c: i for i, c in enumerate(COLUMNS)}
         result.errors = sorted(reader.errors, key=lambda e: (e.row or 0, order.get(e.column, -1)))
         result.unchanged = 0
+        result.skipped = []
         return result
     if dry_run:
         result.created = len(records)
         if progress is not None:
             progress(result.rows, result.rows)
         return result
-    result.created = workflow.import_records(records, by=by)
+    try:
+        result.created = _write(records, fingerprints, digest, _file_name(path_or_file), by)
+    except IntegrityError:
+        # The same file, or one of its rows, was written by another import meanwhile.
+        result.created, result.unchanged, result.skipped = 0, 0, []
+        result.errors = [
+            _file_seen(digest)
+            or RowError(None, "", _("其中的行刚刚已由另一次导入写入，本次未导入任何数据。"))
+        ]
+        return result
     if progress is not None:
         progress(result.rows, result.rows)
     return result
+
+
+def _write(records, fingerprints, digest, file_name, by):
+    """The hazards, their events, the batch and the fingerprints, in one transaction.
+    The batch goes first: a second upload of the same file waits for it, then fails."""
+    at = timezone.now()
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            file_sha256=digest,
+            file_name=file_name,
+            imported_at=at,
+            imported_by=by,
+            rows=len(records),
+            created=len(records),
+        )
+        created = workflow.import_records(records, by=by, at=at)
+        wanted = {r.line for r in records if not r.number}
+        if wanted:
+            hazard_of = {
+                line: hazard_id
+                for hazard_id, line in HazardEvent.objects.filter(
+                    action="import", at=at, actor=by
+                ).values_list("hazard_id", "data__line")
+                if line in wanted
+            }
+            ImportedRow.objects.bulk_create(
+                (
+                    ImportedRow(
+                        batch=batch,
+                        line=line,
+                        row_sha256=fingerprints[line],
+                        hazard_id=hazard_of[line],
+                    )
+                    for line in sorted(wanted)
+                ),
+                batch_size=FINGERPRINT_CHUNK,
+            )
+    return created

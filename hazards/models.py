@@ -684,3 +684,65 @@ class HazardState(models.Model):
 
     def __str__(self):
         return f"{self.hazard_id} {self.status} {self.valid_from}–{self.valid_until}"
+
+
+class ImportBatch(models.Model):
+    """One ledger file imported (hazards.imports): its SHA-256, so the same file is never
+    imported twice, even when its rows carry no 隐患编号 to recognise them by."""
+
+    file_sha256 = models.CharField(_("文件指纹（SHA-256）"), max_length=64)
+    file_name = models.CharField(_("文件名"), max_length=255, blank=True)
+    imported_at = models.DateTimeField(_("导入时间"), default=timezone.now, editable=False)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("导入人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    rows = models.PositiveIntegerField(_("数据行数"))
+    created = models.PositiveIntegerField(_("新增隐患数"))
+
+    class Meta:
+        verbose_name = _("隐患台账导入批次")
+        verbose_name_plural = _("隐患台账导入批次")
+        ordering = ["-imported_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["file_sha256"], name="importbatch_file_once"),
+            models.CheckConstraint(
+                condition=models.lookups.Exact(models.functions.Length("file_sha256"), 64),
+                name="importbatch_sha256_length",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.file_name or self.file_sha256[:12]} {self.imported_at:%Y-%m-%d %H:%M}"
+
+
+class ImportedRow(models.Model):
+    """A row without a 隐患编号 that an import turned into a hazard, by the SHA-256 of its
+    content: the same row in a later file is recognised and not imported again."""
+
+    batch = models.ForeignKey(
+        ImportBatch, verbose_name=_("导入批次"), on_delete=models.PROTECT, related_name="rows_seen"
+    )
+    line = models.PositiveIntegerField(_("文件中的行号"))
+    row_sha256 = models.CharField(_("行指纹（SHA-256）"), max_length=64)
+    hazard = models.OneToOneField(
+        Hazard, verbose_name=_("隐患"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("已导入的无编号行")
+        verbose_name_plural = _("已导入的无编号行")
+        constraints = [
+            models.UniqueConstraint(fields=["row_sha256"], name="importedrow_once"),
+            models.CheckConstraint(
+                condition=models.lookups.Exact(models.functions.Length("row_sha256"), 64),
+                name="importedrow_sha256_length",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.batch_id}:{self.line}"
