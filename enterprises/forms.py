@@ -7,6 +7,10 @@ from enterprises import services
 from enterprises.models import Enterprise
 from enterprises.validators import normalize_uscc
 
+# A credit code is unique county-wide, so a code already taken is refused whoever holds
+# it; the refusal says nothing about that enterprise (it may lie outside the user's cells).
+USCC_TAKEN = _("该统一社会信用代码已登记，请联系县级管理员。")
+
 
 def cell_label(cell):
     """A village as "乡镇 · 工作区 · 村" (township and parent come select_related)."""
@@ -59,7 +63,7 @@ class EnterpriseForm(forms.ModelForm):
             "inspectors",
         ]
         error_messages = {
-            "uscc": {"unique": _("该统一社会信用代码已登记，不能重复登记。")},
+            "uscc": {"unique": USCC_TAKEN},
             "name": {"required": _("请填写企业名称。")},
         }
         widgets = {"phone": forms.TextInput(attrs={"inputmode": "tel"})}

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.spreadsheets import SpreadsheetError, as_text, open_table
+from enterprises.forms import USCC_TAKEN
 from enterprises.models import Enterprise, Industry, RiskColour, Scale
 from enterprises.validators import normalize_uscc, validate_uscc
 from grid import scoping
@@ -307,7 +308,7 @@ def _match(parsed, by, result):
     for row, ent in parsed:
         if ent.uscc in taken:
             result.errors.append(
-                (row, "统一社会信用代码", _("该统一社会信用代码已登记在您负责范围以外的网格。"))
+                (row, "统一社会信用代码", str(USCC_TAKEN))
             )
             continue
         stored = existing.get(ent.uscc)

@@ -725,3 +725,102 @@ def test_behind_one_trusted_proxy_the_lockout_counts_the_address_the_proxy_saw(s
     assert get_client_ip_address(spoofed) == "10.1.2.3"
     settings.TRUSTED_PROXY_COUNT = 0
     assert get_client_ip_address(spoofed) == "127.0.0.1"
+
+
+# --- Refusals that reveal nothing outside the user's scope ----------------------------------
+
+USCC_TAKEN = "该统一社会信用代码已登记，请联系县级管理员。"
+
+
+def test_registering_a_credit_code_taken_in_another_township_says_only_that_it_is_taken(
+    client, personas, grid, enterprise_b
+):
+    login(client, personas.supervisor)
+
+    response = client.post(
+        reverse("enterprises:create"),
+        {
+            "name": "东村新厂",
+            "uscc": enterprise_b.uscc,
+            "industry": enterprise_b.industry,
+            "scale": "above",
+            "cell": grid.village_a1.pk,
+            "risk": "blue",
+            "status": "operating",
+        },
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert USCC_TAKEN in body
+    assert enterprise_b.name not in body and "乙镇" not in body
+    assert Enterprise.objects.filter(uscc=enterprise_b.uscc).count() == 1
+
+
+def test_importing_a_credit_code_taken_outside_scope_says_only_that_it_is_taken(
+    personas, grid, enterprise_b, monkeypatch
+):
+    from enterprises.imports import import_enterprises
+    from grid import roles, scoping
+    from tests.enterprises.test_imports import row, xlsx
+
+    monkeypatch.setitem(scoping._ALLOWED, "enterprise.import", {roles.SUPERVISOR})
+
+    result = import_enterprises(xlsx(row("改名", enterprise_b.uscc)), by=personas.supervisor)
+
+    assert result.errors == [(2, "统一社会信用代码", USCC_TAKEN)]
+
+
+@pytest.fixture
+def other_county_hazard(db):
+    """A hazard in a county the county officer of 示范县 does not oversee."""
+    from grid import roles
+    from grid.models import GridCell
+    from tests.factories import EnterpriseFactory, UserFactory, make_cell
+
+    county = make_cell("邻县", GridCell.Level.COUNTY)
+    town = make_cell("丙镇", GridCell.Level.TOWNSHIP, county)
+    area = make_cell("第一工作区", GridCell.Level.AREA, town)
+    village = make_cell("北村", GridCell.Level.VILLAGE, area)
+    inspector = UserFactory(username="inspector_c", role=roles.INSPECTOR, cells=[village])
+    enterprise = EnterpriseFactory(name="北村化工厂", cell=village)
+    return make_hazard(enterprise, inspector, description="储罐区无围堰")
+
+
+def _ledger_row(enterprise, number, description):
+    from tests.hazards.test_import import row
+
+    return row(enterprise, 隐患编号=number, 隐患描述=description)
+
+
+def test_a_hazard_number_taken_outside_scope_is_refused_without_comparing_its_content(
+    personas, enterprise_a1, other_county_hazard
+):
+    from hazards.imports import import_hazards
+    from tests.hazards.test_import import upload, xlsx
+
+    number = other_county_hazard.number
+    result = import_hazards(
+        upload(xlsx([_ledger_row(enterprise_a1, number, "配电箱未接地")])), by=personas.county
+    )
+
+    [error] = result.errors
+    assert (error.row, error.column) == (2, "隐患编号")
+    assert error.message == (
+        f"隐患编号 {number} 已被使用，请清空编号由系统重新编号，或联系县级管理员。"
+    )
+    assert Hazard.objects.count() == 1
+
+
+def test_a_hazard_number_in_scope_is_still_compared_column_by_column(personas, enterprise_a1):
+    """The control: within the importer's scope the differing columns are named."""
+    from hazards.imports import import_hazards
+    from tests.hazards.test_import import upload, xlsx
+
+    hazard = make_hazard(enterprise_a1, personas.inspector, description="灭火器过期")
+    result = import_hazards(
+        upload(xlsx([_ledger_row(enterprise_a1, hazard.number, "别的隐患")])), by=personas.county
+    )
+
+    [error] = result.errors
+    assert "隐患描述" in error.message and "不会被改写" in error.message

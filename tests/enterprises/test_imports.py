@@ -290,7 +290,7 @@ def test_an_importer_who_may_not_see_an_enterprise_cannot_overwrite_it(
     monkeypatch.setitem(scoping._ALLOWED, "enterprise.import", {roles.SUPERVISOR})
     result = import_enterprises(xlsx(row("改名", enterprise_b.uscc)), by=personas.supervisor)
     assert result.errors == [
-        (2, "统一社会信用代码", "该统一社会信用代码已登记在您负责范围以外的网格。")
+        (2, "统一社会信用代码", "该统一社会信用代码已登记，请联系县级管理员。")
     ]
     enterprise_b.refresh_from_db()
     assert enterprise_b.name == "南村化工厂"
