@@ -40,6 +40,10 @@ def in_tree_order(cells):
     return sorted(cells, key=tree_key)
 
 
+# The grid's order as SQL, for townships only: their tree key is (county id, own id).
+TOWNSHIP_ORDER = ("parent_id", "id")
+
+
 class GridCell(models.Model):
     """One cell of the management grid: county → township → work area → village.
 

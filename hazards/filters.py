@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Industry
 from grid import scoping
-from grid.models import GridCell, q_beneath
+from grid.models import TOWNSHIP_ORDER, GridCell, q_beneath
 from hazards import states
 from hazards.forms import bootstrap
 from hazards.models import (
@@ -172,7 +172,8 @@ class RecordFilter(django_filters.FilterSet):
         super().__init__(data=data, queryset=queryset, request=request, prefix=prefix)
         self.user = user or getattr(request, "user", None)
         if self.user is not None:
-            self.filters["township"].queryset = scoping.townships_for(self.user).order_by("id")
+            townships = scoping.townships_for(self.user).order_by(*TOWNSHIP_ORDER)
+            self.filters["township"].queryset = townships
             self.filters["cell"].queryset = (
                 scoping.cells_for(self.user).filter(level__gte=GridCell.Level.TOWNSHIP)
             ).order_by("path")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Industry
 from grid import scoping
-from grid.models import GridCell
+from grid.models import TOWNSHIP_ORDER, GridCell
 from reports.queries import GROUP_CELL, GROUP_INDUSTRY, GROUP_MONTH, GROUP_TOWNSHIP
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -61,7 +61,7 @@ class ReportForm(forms.Form):
     def __init__(self, data=None, *, user, **kwargs):
         super().__init__(data, **kwargs)
         self.user = user
-        self.fields["township"].queryset = scoping.townships_for(user).order_by("path")
+        self.fields["township"].queryset = scoping.townships_for(user).order_by(*TOWNSHIP_ORDER)
         self.fields["cell"].queryset = (
             scoping.cells_for(user)
             .filter(level__gte=GridCell.Level.TOWNSHIP)

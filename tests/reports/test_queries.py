@@ -282,3 +282,22 @@ def test_a_user_without_cells_sees_no_figures(grid, enterprise_a1):
     bulk_hazards(enterprise_a1, 3)
     t = table(nobody)
     assert t.rows == [] and t.total.found == 0
+
+
+def test_townships_and_cells_are_listed_in_the_grids_order_not_by_path_text(grid, personas):
+    """Ids of two digits sort before "2" as text ("1/12/" < "1/2/"): the grid's order is
+    creation order under each parent, whatever the number of digits."""
+    from grid.models import GridCell
+    from reports.forms import ReportForm
+    from tests.factories import make_cell
+
+    extra = [make_cell(f"新{i}镇", GridCell.Level.TOWNSHIP, grid.county) for i in range(12)]
+    make_cell("新村", GridCell.Level.VILLAGE, grid.area_a)
+    expected = ["甲镇", "乙镇", *(c.name for c in extra)]
+    county = fresh(personas.county)
+    assert [r.label for r in table(county).rows] == expected
+    assert [r.label for r in table(county, "cell").rows] == ["东村", "西村", "新村", "南村"]
+    form = ReportForm({}, user=county)
+    assert [c.name for c in form.fields["township"].queryset] == expected
+    listed = selectors.hazard_list(county).filters["township"].queryset
+    assert [c.name for c in listed] == expected
