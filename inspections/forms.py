@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.ids import parse_id
 from grid import scoping
+from hazards import dates
 from hazards.models import Category, Level, Subject
 from inspections.models import ChecklistTemplate, EnforcementAction, Inspection, InspectionItem
 from inspections.services import candidate_inspectors
@@ -58,8 +59,8 @@ class StartForm(forms.Form):
 
     def clean_date(self):
         value = self.cleaned_data["date"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("检查日期不能晚于今天。"))
+        if error := dates.happened_on_error(value, timezone.localdate(), _("检查日期")):
+            raise forms.ValidationError(error)
         return value
 
     def clean(self):

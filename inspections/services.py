@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 from core.choices import HazardLevel
 from enterprises.models import EnterpriseStatus
 from grid import roles, scoping
+from hazards import dates, workflow
 from hazards import photos as photo_service
-from hazards import workflow
 from hazards.models import Category, Subject
 from inspections.models import (
     ChecklistItem,
@@ -162,8 +162,8 @@ def _start(*, enterprise, by, kind, template, inspectors, on, is_enforcement, no
         raise InspectionError(_("执法检查须有两名及以上执法人员，请再选择一名检查人员。"))
     if not isinstance(on, date):
         raise InspectionError(_("请填写检查日期。"))
-    if on > timezone.localdate():
-        raise InspectionError(_("检查日期不能晚于今天。"))
+    if error := dates.happened_on_error(on, timezone.localdate(), _("检查日期")):
+        raise InspectionError(error)
     items = list(
         ChecklistItem.objects.filter(category__template=template, is_active=True)
         .select_related("category")

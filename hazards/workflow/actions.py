@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from core.sequences import next_value
 from grid import roles, scoping
-from hazards import states
+from hazards import dates, states
 from hazards.models import (
     OPEN_STATES,
     Category,
@@ -119,6 +119,8 @@ def _validate_extension(hazard, until, at, message):
         raise WorkflowError(message)
     if until < _today(at):
         raise WorkflowError(_("延期后的期限不能早于今天。"))
+    if error := dates.deadline_error(until, _today(at), _("延期后的期限")):
+        raise WorkflowError(error)
 
 
 def _validate_deadline(hazard, deadline, at):
@@ -128,6 +130,8 @@ def _validate_deadline(hazard, deadline, at):
         raise WorkflowError(_("整改期限不能早于发现日期。"))
     if deadline < _today(at):
         raise WorkflowError(_("整改期限不能早于今天。"))
+    if error := dates.deadline_error(deadline, _today(at), _("整改期限")):
+        raise WorkflowError(error)
 
 
 # --- register -------------------------------------------------------------------------------
@@ -193,8 +197,8 @@ def register(
         checklist_item = inspection_item.source_item
     if not isinstance(found_on, date):
         raise WorkflowError(_("请填写发现日期。"))
-    if found_on > _today(at):
-        raise WorkflowError(_("发现日期不能晚于今天。"))
+    if error := dates.happened_on_error(found_on, _today(at), _("发现日期")):
+        raise WorkflowError(error)
     if level == Level.MAJOR and not (basis_standard.strip() and basis_clause.strip()):
         raise WorkflowError(_("重大隐患须填写判定依据（标准及条款）。"))
     if fixed_on_spot and not after_photos:
@@ -630,6 +634,8 @@ def issue_order(
     today = _today(at)
     if not isinstance(deadline, date) or deadline < today:
         raise WorkflowError(_("督办期限不能早于今天。"))
+    if error := dates.deadline_error(deadline, today, _("督办期限")):
+        raise WorkflowError(error)
     if kind == SupervisionOrder.Kind.LISTING and hazard.level != Level.MAJOR:
         raise WorkflowError(_("挂牌督办只适用于重大隐患。"))
     level = (

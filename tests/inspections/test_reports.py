@@ -22,9 +22,10 @@ def _submitted(enterprise, by, checklist, on=None, inspectors=None, fail=()):
 
 
 @pytest.fixture
-def known(grid, personas, checklist):
+def known(grid, personas, checklist, settings):
     """Village A1: 4 enterprises (one closed), 2 inspected this month (one twice), one
     inspected only by a draft, one inspected last year. Village A2: 1, not inspected."""
+    settings.HAZARDTRACK_PAST_DAYS = 500  # an office that allows entering older records
     red = EnterpriseFactory(name="红色企业", cell=grid.village_a1, risk=RiskColour.RED)
     blue = EnterpriseFactory(name="蓝色企业", cell=grid.village_a1, risk=RiskColour.BLUE)
     orange = EnterpriseFactory(name="橙色企业", cell=grid.village_a1, risk=RiskColour.ORANGE)
