@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,8 +22,15 @@ def clean_industries(text):
     return INDUSTRY_SEPARATOR.join(values)
 
 
+def _formfield(field, **kwargs):
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"  # Django 6's default, chosen now
+    return field.formfield(**kwargs)
+
+
 class StandardForm(forms.ModelForm):
     class Meta:
+        formfield_callback = _formfield
         model = Standard
         fields = [
             "code",
@@ -46,6 +54,7 @@ class StandardForm(forms.ModelForm):
 
 class CriterionForm(forms.ModelForm):
     class Meta:
+        formfield_callback = _formfield
         model = Criterion
         fields = [
             "standard",
@@ -67,6 +76,7 @@ class CriterionForm(forms.ModelForm):
 class CriterionInline(admin.TabularInline):
     model = Criterion
     form = CriterionForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = ["position", "article", "item", "text", "keywords", "source", "checked_on"]
     extra = 0
     show_change_link = True
@@ -75,6 +85,7 @@ class CriterionInline(admin.TabularInline):
 @admin.register(Standard)
 class StandardAdmin(admin.ModelAdmin):
     form = StandardForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
         "title",
         "document_number",
@@ -103,6 +114,7 @@ class StandardAdmin(admin.ModelAdmin):
 @admin.register(Criterion)
 class CriterionAdmin(admin.ModelAdmin):
     form = CriterionForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["standard", "article", "item", "short_text", "checked_on"]
     list_filter = ["standard"]
     search_fields = ["text", "keywords", "article", "item"]
