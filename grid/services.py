@@ -1,10 +1,10 @@
-"""Creating grid cells and assigning users: the only writers of GridCell and Assignment."""
+"""Creating grid cells: the only writer of GridCell (assignments: the admin, the demo)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from grid.models import Assignment, GridCell
+from grid.models import GridCell
 
 
 @transaction.atomic
@@ -32,10 +32,6 @@ def create_cell(*, name, level, parent=None, code=""):
     cell.path = f"{prefix}{cell.pk}/"
     cell.township_id = township_id
     return cell
-
-
-def assign(user, cell):
-    Assignment.objects.get_or_create(user=user, cell=cell)
 
 
 def find_by_names(names, *, root=None):
