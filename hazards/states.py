@@ -324,6 +324,15 @@ def hazard_ids_as_of(as_of, q):
     return rows_as_of(as_of).filter(q).values("hazard_id")
 
 
+def values_as_of(hazard_ids, as_of):
+    """{hazard id: {status, deadline, original_deadline, fixed_on, closed_on}} as they stood
+    at the end of ``as_of``, for a page or a chunk of an export: one query."""
+    return {
+        row.pop("hazard_id"): row
+        for row in rows_as_of(as_of).filter(hazard_id__in=hazard_ids).values("hazard_id", *TRACKED)
+    }
+
+
 def overlay(hazards, as_of):
     """Show ``hazards`` (a page of a list) with their state as of ``as_of``: status, deadline
     and fix as they stood then, so the 状态 column and the badges read that date. One query;
@@ -331,15 +340,8 @@ def overlay(hazards, as_of):
     hazards = list(hazards)
     if not hazards or not reads_history(as_of):
         return hazards
-    by_id = {
-        row["hazard_id"]: row
-        for row in rows_as_of(as_of)
-        .filter(hazard_id__in=[h.pk for h in hazards])
-        .values("hazard_id", *TRACKED)
-    }
+    then = values_as_of([h.pk for h in hazards], as_of)
     for h in hazards:
-        row = by_id.get(h.pk)
-        if row is not None:
-            for name in TRACKED:
-                setattr(h, name, row[name])
+        for name, value in then.get(h.pk, {}).items():
+            setattr(h, name, value)
     return hazards

@@ -30,6 +30,7 @@ from core.xlsx import Column
 from enterprises.models import Industry
 from grid import scoping
 from grid.models import GridCell
+from hazards import states
 from hazards.models import (
     Category,
     HazardEvent,
@@ -384,8 +385,11 @@ class LedgerExporter(Exporter):
 
     def rows(self):
         as_of = self.as_of
+        past = states.reads_history(as_of)
         for chunk in self._chunks():
             finders = self._finders([r[0] for r in chunk])
+            # A past 状态截至: status, deadlines and fix as they stood then (one query).
+            then = states.values_as_of([r[0] for r in chunk], as_of) if past else {}
             for r in chunk:
                 (
                     pk,
@@ -411,6 +415,14 @@ class LedgerExporter(Exporter):
                     fixed_on,
                     closed_on,
                 ) = r
+                if pk in then:
+                    state = then[pk]
+                    status, deadline, fixed_on = (
+                        state["status"],
+                        state["deadline"],
+                        state["fixed_on"],
+                    )
+                    original_deadline, closed_on = state["original_deadline"], state["closed_on"]
                 yield [
                     number,
                     enterprise,

@@ -154,3 +154,20 @@ def test_the_ledger_page_shows_the_status_as_of_the_date(story, personas, client
     assert story["fixed"].number in html
     assert '<span class="badge status-fixed">' in html  # as it stood on C
     assert '<span class="badge status-deadline">' not in html  # as it is today
+
+
+def test_the_ledger_export_as_of_a_past_date_shows_the_state_then(story, personas):
+    import io
+
+    from reports.exporters import build_exporter
+
+    later_actions(story, personas)
+    params = {"as_of": C.isoformat(), "q": story["fixed"].number}
+    out = io.BytesIO()
+    build_exporter("ledger", personas.county, params).write(out)
+    sheet = load_workbook(io.BytesIO(out.getvalue()), read_only=True).worksheets[0]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    header = next(i for i, r in enumerate(rows) if "状态" in r)
+    status_col = rows[header].index("状态")
+    (row,) = [r for r in rows[header + 1 :] if r[0] == story["fixed"].number]
+    assert row[status_col] == str(Status.FIXED.label)
