@@ -8,7 +8,7 @@ PORT ?= 8000
 WORKERS ?=
 TIMEOUT ?= 60
 
-.PHONY: run test venv dev migrate demo static lint format bench reliability clean
+.PHONY: run test venv dev venv-locked lock migrate demo static lint format bench reliability clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,25 @@ $(VENV)/.dev-installed: $(VENV)/.installed pyproject.toml
 
 venv: $(VENV)/.installed
 dev: $(VENV)/.dev-installed
+
+# Reproducible installs: every package at the version the lock names, checked against its
+# SHA-256. LOCK=requirements.lock for a server without the test tools; offline, download
+# the wheels elsewhere and add PIP_ARGS="--no-index --find-links wheels" (docs/deploy.md).
+# The app itself runs from this tree (manage.py): it is not installed into the venv.
+LOCK ?= requirements-dev.lock
+venv-locked:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q $(PIP_ARGS) --require-hashes -r $(LOCK)
+	touch $(VENV)/.installed
+	$(if $(findstring dev,$(LOCK)),touch $(VENV)/.dev-installed)
+
+# Renew both lock files from pyproject.toml (needs the network; commit the result).
+lock: venv
+	$(PY) -m pip install -q uv
+	$(VENV)/bin/uv pip compile pyproject.toml --universal --python-version 3.11 \
+	  --generate-hashes --custom-compile-command "make lock" -q -o requirements.lock
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+	  --generate-hashes --custom-compile-command "make lock" -q -o requirements-dev.lock
 
 migrate: venv
 	$(PY) manage.py migrate --noinput
