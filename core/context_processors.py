@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from grid import roles
+from grid import roles, scoping
 
 # (url name, label, roles that see it). Each app adds its entries here.
 NAV = [
@@ -29,6 +29,9 @@ NAV = [
         _("判定标准"),
         {roles.INSPECTOR, roles.SUPERVISOR, roles.COUNTY, roles.ADMIN},
     ),
+    # A page permission (grid.scoping) instead of a set of roles: the nav shows the page to
+    # exactly those the page lets in.
+    ("hazards:import", _("导入隐患台账"), "hazard.import"),
     ("admin:index", _("系统管理"), {roles.ADMIN}),
 ]
 
@@ -41,7 +44,10 @@ def navigation(request):
     items = []
     current = getattr(getattr(request, "resolver_match", None), "view_name", "") or ""
     for name, label, allowed in NAV:
-        if role not in allowed:
+        if isinstance(allowed, str):
+            if not scoping.allowed(user, allowed):
+                continue
+        elif role not in allowed:
             continue
         url = reverse(name)
         active = current == name or (
