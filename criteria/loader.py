@@ -17,6 +17,7 @@ own file through :func:`load` with the historical models, so one set of rules ch
 
 import datetime
 import json
+import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -31,6 +32,7 @@ from enterprises.models import Industry
 from .models import INDUSTRY_SEPARATOR
 
 MAX_BYTES = 5 * 1024 * 1024
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")  # what Standard.code, a SlugField, accepts
 # Phrases of criteria_template.json that must not reach the database.
 TEMPLATE_MARKERS = ("此处逐字抄录", "（必填）")
 
@@ -233,6 +235,8 @@ def validate(data, Standard):
         if any(marker in values["source"] for marker in TEMPLATE_MARKERS):
             row.add("source", _("仍是模板中的示例内容，请替换为核对过的原文和来源。"))
         code = values["code"]
+        if code and not SLUG.fullmatch(code):
+            row.add("code", _("代号只能由字母、数字、“-”和“_”组成，如 GM10。"))
         if code and code in codes_in_file:
             row.add("code", _("与标准第 %(n)d 项的代号重复。") % {"n": codes_in_file[code]})
         elif code:
