@@ -140,8 +140,8 @@ def _closing_or_404(period, version_text):
 def period_detail(request, period):
     """A closed table as stored, the live figures beside it and the changes since."""
     user = request.user
+    period = _period_or_404(period)  # a period that cannot exist is 404 to anyone
     _require_view(user)
-    period = _period_or_404(period)
     closing, versions = _closing_or_404(period, request.GET.get("v", ""))
     live = periods.live_cells(closing, user)
     rows = periods.display_rows(closing, user, live)
@@ -170,8 +170,8 @@ def period_detail(request, period):
 @login_required
 def period_versions(request, period):
     user = request.user
+    period = _period_or_404(period)  # a period that cannot exist is 404 to anyone
     _require_view(user)
-    period = _period_or_404(period)
     versions = list(periods.closings_of(period).defer("rows", "columns").order_by("-version"))
     if not versions:
         raise Http404("period not closed")
@@ -182,8 +182,8 @@ def period_versions(request, period):
 def period_export(request, period):
     """The closed table's Excel: the stored figures, the same file every day."""
     user = request.user
+    period = _period_or_404(period)  # a period that cannot exist is 404 to anyone
     _require_view(user)
-    period = _period_or_404(period)
     closing, _versions = _closing_or_404(period, request.GET.get("v", ""))
     out = io.BytesIO()
     periods.write_closing(closing, user, out)
@@ -197,8 +197,8 @@ def period_export(request, period):
 @require_POST
 def period_reopen(request, period):
     user = request.user
+    period = _period_or_404(period)  # a period that cannot exist is 404 to anyone
     _require_view(user)
-    period = _period_or_404(period)
     _require_close(user)
     form = ReopenForm(request.POST)
     if not form.is_valid():

@@ -689,3 +689,11 @@ def test_a_report_for_exactly_a_closed_period_finds_its_version_in_force(
     assert reverse("reports:period_detail", args=["2026-Q1"]) in html
     periods.reopen_period(by=personas.county, period=Q1, reason="更正")
     assert periods.closing_matching(D(2026, 1, 1), D(2026, 3, 31)) is None
+
+
+@pytest.mark.parametrize("persona", ["inspector", "supervisor", "county"])
+def test_a_period_that_cannot_exist_is_404_to_everyone(client, grid, personas, persona):
+    login(client, getattr(personas, persona))
+    for name in READ_PAGES:
+        assert client.get(_url(name, "null")).status_code == 404, name
+    assert client.post(_url("reports:period_reopen", "null"), {"reason": "x"}).status_code == 404
