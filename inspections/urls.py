@@ -1,6 +1,6 @@
 from django.urls import path
 
-from inspections import views
+from inspections import sync, views
 
 app_name = "inspections"
 
@@ -8,6 +8,11 @@ urlpatterns = [
     path("", views.inspection_list, name="list"),
     path("start/", views.start, name="start"),
     path("start/pick/", views.pick, name="pick"),
+    path("field/", views.field, name="field"),
+    path("sw.js", views.service_worker, name="service_worker"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
+    path("sync/bootstrap/", sync.bootstrap, name="sync_bootstrap"),
+    path("sync/<slug:kind>/", sync.sync, name="sync"),
     path("coverage/", views.coverage, name="coverage"),
     path("daily/", views.daily, name="daily"),
     path("enforcement/", views.enforcement_list, name="enforcement_list"),

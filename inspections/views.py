@@ -17,7 +17,7 @@ from grid import scoping
 from hazards import workflow
 from hazards.views import act, action_forms
 from inspections import selectors, services
-from inspections import sync as field
+from inspections import sync as field_work
 from inspections.filters import EnforcementFilter, InspectionFilter
 from inspections.forms import (
     DailyForm,
@@ -108,8 +108,132 @@ def pick(request):
     return render(
         request,
         "inspections/pick.html",
-        {"q": q, "page_obj": _page(request, field.field_enterprises(request.user, q))},
+        {"q": q, "page_obj": _page(request, field_work.field_enterprises(request.user, q))},
     )
+
+
+# --- the offline checklist (issue 13): page, service worker, manifest ---------------------
+
+
+def _field_messages():
+    """The words static/js/field.js shows, translated here."""
+    words = {
+        "online": _("在线"),
+        "offline": _("离线：记录保存在本机，联网后同步"),
+        "unsynced": _("未同步 %(n)s 条"),
+        "all_synced": _("已全部同步"),
+        "syncing": _("正在同步…"),
+        "sync": _("同步"),
+        "export": _("导出未同步数据"),
+        "discard": _("放弃此条"),
+        "discard_confirm": _("确定放弃这条未同步的记录吗？放弃后无法恢复。"),
+        "login_again": _("登录已过期：请在联网时重新登录后再同步，未同步的数据仍保存在本机。"),
+        "network_failed": _("网络连接失败，稍后会自动重试。"),
+        "failed": _("同步失败"),
+        "no_data": _("请先在有网络时打开本页一次，以便缓存企业和检查表。"),
+        "ready": _("可离线使用：已缓存 %(enterprises)s 家企业、%(templates)s 张检查表。"),
+        "start": _("开始检查"),
+        "enterprise": _("企业"),
+        "search": _("搜索企业"),
+        "template": _("检查表"),
+        "date": _("检查日期"),
+        "mine": _("包保"),
+        "in_progress": _("进行中的检查"),
+        "none_in_progress": _("没有进行中的检查。"),
+        "outbox": _("待同步记录"),
+        "answered": _("已填 %(answered)s / %(total)s"),
+        "pass": _("✓ 合格"),
+        "fail": _("✗ 不合格"),
+        "na": _("— 不适用"),
+        "note": _("说明"),
+        "photo": _("现场照片"),
+        "photo_saved": _("照片已保存在本机"),
+        "register": _("登记为隐患"),
+        "hazard_saved": _("已登记隐患（待同步）"),
+        "hazard_synced": _("已登记隐患 %(number)s"),
+        "description": _("隐患描述"),
+        "level": _("隐患等级"),
+        "location": _("部位"),
+        "deadline": _("整改期限"),
+        "measures": _("整改措施"),
+        "responsible": _("整改责任人"),
+        "funds": _("整改资金（元）"),
+        "save_hazard": _("确认登记"),
+        "pass_rest": _("其余项全部合格"),
+        "pass_rest_confirm": _("将尚未填写的 %(n)s 项全部标为“合格”？"),
+        "undo": _("撤销"),
+        "representative": _("企业陪同签字人员"),
+        "finish": _("完成并提交"),
+        "missing": _("还有 %(n)s 项未填写检查结果。"),
+        "need_signature": _("请填写企业陪同签字人员。"),
+        "finished": _("检查已完成，待同步"),
+        "synced_record": _("已同步，查看检查记录"),
+        "back": _("返回"),
+        "kind_inspection": _("检查记录"),
+        "kind_photo": _("现场照片"),
+        "kind_hazard": _("隐患"),
+        "kind_submit": _("提交检查记录"),
+        "saved_on_phone": _("已保存在本机"),
+    }
+    return words
+
+
+@login_required
+def field(request):
+    """外业检查（离线）: the page the service worker keeps; static/js/field.js draws it from
+    what it cached in IndexedDB, so it works with no network."""
+    scoping.require(request.user, "inspection.record")
+    config = {
+        "bootstrap": reverse("inspections:sync_bootstrap"),
+        "sync": reverse("inspections:sync", args=["kind"]).replace("kind/", ""),
+        "worker": reverse("inspections:service_worker"),
+        "scope": reverse("inspections:list"),
+        "login": reverse("login"),
+    }
+    return render(
+        request,
+        "inspections/field.html",
+        {"messages_js": _field_messages(), "config_js": config},
+    )
+
+
+def service_worker(request):
+    """The service worker, from a URL at the top of /inspections/ so it may control the
+    offline page; it lists the hashed static files to keep."""
+    response = render(
+        request,
+        "inspections/sw.js",
+        {"field_url": reverse("inspections:field")},
+        content_type="application/javascript",
+    )
+    response["Cache-Control"] = "no-cache"
+    response["Service-Worker-Allowed"] = reverse("inspections:list")
+    return response
+
+
+def manifest(request):
+    """The web app manifest: 外业检查 installs to the home screen, no app store."""
+    from django.templatetags.static import static
+
+    response = JsonResponse(
+        {
+            "name": _("隐患排查 · 外业检查"),
+            "short_name": _("外业检查"),
+            "lang": "zh-CN",
+            "start_url": reverse("inspections:field"),
+            "scope": reverse("inspections:list"),
+            "display": "standalone",
+            "background_color": "#f6f7f9",
+            "theme_color": "#0d6efd",
+            "icons": [
+                {"src": static("icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+                {"src": static("icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            ],
+        },
+        json_dumps_params={"ensure_ascii": False},
+        content_type="application/manifest+json",
+    )
+    return response
 
 
 def _detail_context(request, inspection, bound=None):

@@ -1,6 +1,6 @@
 /* The checklist page: each item saves itself without ever replacing what the user is in.
  *
- * A change (result, note, photo) queues a save of that item; saves of one item run one at a
+ * Needs static/js/photos.js first. A change (result, note, photo) queues a save of that item; saves of one item run one at a
  * time, each reading the form when it is sent, so a note typed while a photo uploads goes in
  * the next save and is never erased. The answer only updates the parts of the item that are
  * not inputs (status line, photo thumbnail, hazard link) and the progress badge. A photo is
@@ -14,44 +14,11 @@
   var holder = document.getElementById("checklist-messages");
   if (!holder) return;
   var T = JSON.parse(holder.textContent);
-  var MAX_SIDE = 1920;
   document.documentElement.classList.add("js");
 
   function fmt(text, values) {
     return text.replace(/%\((\w+)\)s/g, function (_m, key) { return values[key]; });
   }
-
-  // --- photos: shrink on the phone ------------------------------------------------------
-  function loadImage(file) {
-    return new Promise(function (resolve, reject) {
-      var url = URL.createObjectURL(file);
-      var img = new Image();
-      img.onload = function () { resolve({ img: img, url: url }); };
-      img.onerror = function () { URL.revokeObjectURL(url); reject(new Error("not an image")); };
-      img.src = url;
-    });
-  }
-
-  function shrink(file) {
-    // A file the browser cannot draw goes up as it is: the server says what is wrong.
-    return loadImage(file).then(function (loaded) {
-      var img = loaded.img;
-      var scale = Math.min(1, MAX_SIDE / Math.max(img.naturalWidth, img.naturalHeight));
-      if (scale === 1 && file.type === "image/jpeg") {
-        URL.revokeObjectURL(loaded.url);
-        return file;
-      }
-      var canvas = document.createElement("canvas");
-      canvas.width = Math.round(img.naturalWidth * scale);
-      canvas.height = Math.round(img.naturalHeight * scale);
-      canvas.getContext("2d").drawImage(img, 0, 0, canvas.width, canvas.height);
-      URL.revokeObjectURL(loaded.url);
-      return new Promise(function (resolve) {
-        canvas.toBlob(function (blob) { resolve(blob || file); }, "image/jpeg", 0.85);
-      });
-    }, function () { return file; });
-  }
-  window.HazardTrackPhotos = { shrink: shrink };
 
   // --- one item ---------------------------------------------------------------------------
   function Item(form) {
@@ -95,7 +62,7 @@
       var file = target.files && target.files[0];
       if (!file) return;
       this.say(T.preparing, "muted");
-      shrink(file).then(function (blob) {
+      window.HazardTrackPhotos.shrink(file).then(function (blob) {
         self.photo = blob;
         self.queue(false);
       });
