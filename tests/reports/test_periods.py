@@ -697,3 +697,28 @@ def test_a_period_that_cannot_exist_is_404_to_everyone(client, grid, personas, p
     for name in READ_PAGES:
         assert client.get(_url(name, "null")).status_code == 404, name
     assert client.post(_url("reports:period_reopen", "null"), {"reason": "x"}).status_code == 404
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("attempt", range(3))
+def test_two_county_users_closing_in_two_threads_give_one_version(
+    grid, personas, enterprise_a1, attempt
+):
+    from django.db import connection
+
+    from grid import roles
+    from tests.factories import UserFactory
+    from tests.hazards.test_workflow_race import _race
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the race needs PostgreSQL (set DATABASE_URL)")
+    bulk_hazards(enterprise_a1, 5, found_on=D(2026, 2, 1))
+    second = UserFactory(username="county2", role=roles.COUNTY, cells=[grid.county])
+    results = _race(
+        [lambda u=u: periods.close_period(by=u, period=Q1) for u in (personas.county, second)]
+    )
+    assert sorted(kind for kind, _ in results) == ["error", "ok"], results
+    [error] = [value for kind, value in results if kind == "error"]
+    assert isinstance(error, PeriodError) and "已封账（第1版）" in error.message
+    assert PeriodClosing.objects.count() == 1
