@@ -101,6 +101,8 @@ def township_a(personas, enterprise_a1):
         "inspections:detail": {"pk": inspection.pk},
         "inspections:print": {"pk": inspection.pk},
         "inspections:submit": {"pk": inspection.pk},
+        "inspections:pass_remaining": {"pk": inspection.pk},
+        "inspections:undo_pass_remaining": {"pk": inspection.pk},
         "inspections:item_update": {"pk": inspection.pk, "item_pk": item.pk},
         "inspections:item_photo": {"pk": inspection.pk, "item_pk": item.pk},
         "inspections:create_hazard": {"pk": inspection.pk, "item_pk": item.pk},
