@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Industry
 from grid import scoping
+from grid.forms import CellChoiceField
 from grid.models import TOWNSHIP_ORDER, GridCell, q_beneath
 from hazards import states
 from hazards.forms import bootstrap
@@ -87,13 +88,6 @@ _SORT_FIELDS = {
 DEFAULT_SORT = "-found_on"
 
 _DATE_INPUT = forms.DateInput(attrs={"type": "date"})
-
-
-class CellChoiceField(forms.ModelChoiceField):
-    """Grid cells indented by level, so the tree reads in a plain <select>."""
-
-    def label_from_instance(self, obj):
-        return "\u3000" * max(obj.level - 2, 0) + obj.name
 
 
 class UserChoiceField(forms.ModelChoiceField):
