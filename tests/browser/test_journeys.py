@@ -254,7 +254,8 @@ def test_a_failed_item_goes_from_the_inspection_to_the_county_summary(
         assert town_a["一般隐患已整改数"] == 1
         assert town_a["逾期未整改数"] == 1
         assert town_a["重大隐患排查数"] == 0
-        assert town_a["执法文书"] == 1  # the supervision order just issued
+        assert town_a["督办单数"] == 1  # the supervision order just issued
+        assert town_a["执法文书"] == 0  # 督办单 are not 执法文书 (docs/domain.md#the-numbers)
         assert town_b["一般隐患排查数"] == 0
 
     fixed.refresh_from_db()
