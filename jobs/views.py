@@ -99,9 +99,8 @@ def job_start(request):
     """Start an export or import from a page's button.
 
     POST ``kind`` plus either ``query`` (the list page's querystring, for exports) or
-    ``file`` (an .xlsx upload, for imports). A small export is written in the request
-    and downloaded at once; a large one (``should_run_in_background``) becomes a job and
-    the browser goes to its progress page.
+    ``file`` (an .xlsx upload, for imports). An export goes through ``export``; an
+    import always becomes a job and the browser goes to its progress page.
     """
     kind = request.POST.get("kind", "")
     params = services.params_from(request.POST.get("query", ""))
@@ -109,32 +108,44 @@ def job_start(request):
     if not back.startswith("/") or back.startswith("//"):
         back = "jobs:list"
     try:
-        services.require_allowed(request.user, kind)
         if services.get_kind(kind).is_export:
-            exporter = services.build_exporter(kind, request.user, params)
-            count = exporter.count()
-            if not services.should_run_in_background(kind, count):
-                return _stream_now(kind, exporter)
-            job = services.start(request.user, kind, params)
-        else:
-            upload = request.FILES.get("file")
-            if upload is None:
-                raise services.JobError(_("请选择要导入的文件。"))
-            if not upload.name.lower().endswith(".xlsx"):
-                raise services.JobError(_("只能导入 .xlsx 格式的 Excel 文件。"))
-            job = services.start(request.user, kind, params, upload=upload)
+            return export(request, kind, params, back=back)
+        services.require_allowed(request.user, kind)
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise services.JobError(_("请选择要导入的文件。"))
+        if not upload.name.lower().endswith(".xlsx"):
+            raise services.JobError(_("只能导入 .xlsx 格式的 Excel 文件。"))
+        job = services.start(request.user, kind, params, upload=upload)
     except services.JobError as exc:
         messages.error(request, exc.message)
         return redirect(back)
+    messages.info(request, _("已转入后台处理，完成后可在此页下载。"))
+    return redirect("jobs:detail", pk=job.pk)
+
+
+def export(request, kind, params, *, back):
+    """The response to an export button: the file at once, or a job for a large one.
+
+    A small export (``should_run_in_background``) is written in the request and
+    downloaded; a large one becomes a job and the browser goes to its progress page.
+    Parameters the exporter refuses (bad dates …) are a message on the page ``back``.
+    """
+    try:
+        services.require_allowed(request.user, kind)
+        exporter = services.build_exporter(kind, request.user, params)
+        if not services.should_run_in_background(kind, exporter.count()):
+            return _stream_now(kind, exporter)
+        job = services.start(request.user, kind, params)
     except PermissionDenied:
         raise
-    except Exception as exc:  # the exporter refused the filter (bad dates, etc.)
+    except Exception as exc:  # JobError, or the exporter refused the filter
         message = getattr(exc, "message", None)
         if not isinstance(message, str):
             raise
         messages.error(request, message)
         return redirect(back)
-    messages.info(request, _("已转入后台处理，完成后可在此页下载。"))
+    messages.info(request, _("数据量较大，已转为后台导出，完成后可在此页下载。"))
     return redirect("jobs:detail", pk=job.pk)
 
 
