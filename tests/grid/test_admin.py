@@ -1,9 +1,10 @@
-"""The grid admin: cells created through the service, never moved, never deleted."""
+"""The grid admin: cells created through the service, never moved, never deleted; users
+with their role groups and cells, as the 管理员 role (a staff user, not a superuser)."""
 
 import pytest
 from django.urls import reverse
 
-from grid.models import GridCell
+from grid.models import Assignment, GridCell
 from tests.conftest import login
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +95,52 @@ def test_other_roles_cannot_reach_the_admin(client, personas, role):
     response = login(client, getattr(personas, role)).get(reverse("admin:grid_gridcell_changelist"))
     assert response.status_code == 302
     assert reverse("admin:login") in response["Location"]
+
+
+def inline_data(prefix="grid_assignments", rows=()):
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for i, cell in enumerate(rows):
+        data[f"{prefix}-{i}-cell"] = str(cell.pk)
+    return data
+
+
+def test_the_user_list_shows_role_groups_and_cells(client, personas, django_assert_max_num_queries):
+    login(client, personas.admin)
+    with django_assert_max_num_queries(15):
+        response = client.get(reverse("admin:auth_user_changelist"))
+    body = response.content.decode()
+    assert "网格员" in body and "乡镇监管" in body and "东村" in body
+
+
+def test_an_administrator_assigns_a_cell_to_a_user_inline(client, personas, grid):
+    login(client, personas.admin)
+    user = personas.other_inspector
+    url = reverse("admin:auth_user_change", args=[user.pk])
+    assert client.get(url).status_code == 200
+    data = {
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": "",
+        "email": "",
+        "is_active": "on",
+        "groups": [g.pk for g in user.groups.all()],
+        "last_login_0": "",
+        "last_login_1": "",
+        **inline_data(rows=[grid.village_a2]),
+    }
+    data["grid_assignments-INITIAL_FORMS"] = "0"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Assignment.objects.filter(user=user, cell=grid.village_a2).exists()
+
+
+def test_a_non_superuser_administrator_cannot_grant_superuser(client, personas):
+    login(client, personas.admin)
+    response = client.get(reverse("admin:auth_user_change", args=[personas.inspector.pk]))
+    assert "is_superuser" not in response.context["adminform"].form.fields
+    assert "user_permissions" not in response.context["adminform"].form.fields
