@@ -26,7 +26,7 @@ from hazards.filters import TABS, default_order_deadline
 from hazards.forms import IssueOrderForm, RegisterForm
 from hazards.models import HazardPhoto, Level, SupervisionOrder
 from inspections.models import ClientKey
-from inspections.services import once
+from inspections.services import created_for, once
 
 PAGE_SIZE = 50
 
@@ -291,6 +291,13 @@ def register(request):
 
     if request.method != "POST":
         return page()
+    repeat = created_for(request.POST.get("client_key"), ClientKey.Kind.HAZARD, by=request.user)
+    if repeat is not None:  # Back + submit: the photos are gone from the form, the hazard not
+        hazard = selectors.hazard_for_action(request.user, repeat)
+        messages.info(
+            request, _("隐患 %(number)s 已登记，重复提交未再新建。") % {"number": hazard.number}
+        )
+        return redirect("hazards:detail", pk=hazard.pk)
     hazard, refused = perform(
         request,
         form,

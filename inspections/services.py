@@ -11,6 +11,7 @@ created here.
 """
 
 import re
+import uuid
 from datetime import date
 from decimal import Decimal
 
@@ -83,6 +84,17 @@ def once(key, kind, *, by, create, fetch):
     record = fetch(found.object_id)
     record.repeated = True
     return record
+
+
+def created_for(key, kind, *, by):
+    """The id of the record ``by``'s one-time ``key`` already created, or None: a page can
+    answer a repeat before validating the form again (after Back a file input is empty)."""
+    try:
+        key = uuid.UUID(str(key))
+    except ValueError:
+        return None
+    found = ClientKey.objects.filter(key=key, kind=kind, created_by=by)
+    return found.values_list("object_id", flat=True).first()
 
 
 # --- who may be in an inspection group ---------------------------------------------------

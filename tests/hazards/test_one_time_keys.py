@@ -92,3 +92,23 @@ def test_a_second_order_needs_an_explicit_confirmation(client, personas, overdue
     assert SupervisionOrder.objects.count() == 1
     client.post(url, order_data(confirm_another="on"))
     assert SupervisionOrder.objects.count() == 2
+
+
+def test_back_and_submit_without_the_photos_shows_the_hazard_already_registered(
+    client, personas, enterprise_a1
+):
+    login(client, personas.inspector)
+    url = reverse("hazards:register") + f"?enterprise={enterprise_a1.pk}"
+    data = {
+        "level": "general",
+        "category": "condition",
+        "subject": "other",
+        "description": "消防通道堆放杂物",
+        "found_on": timezone.localdate().isoformat(),
+        "client_key": str(uuid.uuid4()),
+    }
+    client.post(url, {**data, "photos": jpeg_upload()})
+    again = client.post(url, data, follow=True)  # the file input comes back empty
+    hazard = Hazard.objects.get()
+    assert again.redirect_chain[-1][0] == reverse("hazards:detail", args=[hazard.pk])
+    assert "重复提交未再新建" in again.content.decode()
