@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from enterprises.models import EnterpriseStatus, RiskColour
 from grid import scoping
-from grid.models import GridCell
+from grid.models import GridCell, in_tree_order
 from hazards.models import Level, Status
 from inspections.models import EnforcementAction, Inspection, InspectionItem
 
@@ -175,7 +175,7 @@ def coverage(user, date_from, date_to, township=None):
     ):
         missing[e.cell_id].append(e)
     townships = {}
-    for cell in cells.select_related("township").order_by("path"):
+    for cell in in_tree_order(cells.select_related("township")):  # the grid's order
         row = counts.get(cell.pk, {})
         cov = CellCoverage(
             cell=cell,
