@@ -10,7 +10,8 @@ about looks:
 
 A form whose ``control_size`` is ``"sm"`` (``CompactForm``, the base of list filters)
 gets ``form-select-sm`` / ``form-control-sm``. A widget that names its own ``class``
-keeps it, and the admin's own widgets are left to the admin's stylesheet.
+keeps it, and the admin's widget classes (django.contrib.admin) are left alone; a plain
+select in an admin form gets the class too, which the admin's stylesheet ignores.
 ``field.as_field_group`` renders ``includes/field.html``, the one field layout of the
 form pages.
 """
