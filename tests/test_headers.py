@@ -14,7 +14,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from tests.conftest import login
-from tests.test_crafted_input import all_patterns
+from tests.test_crafted_input import patterns_with_converters, url_of
 from tests.test_url_sweep import township_a  # noqa: F401 — one object of every kind
 
 INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", re.I)
@@ -33,10 +33,10 @@ def rendered_pages(client, personas, township_a):  # noqa: F811
     pages = []
     for user in (personas.supervisor, personas.admin, personas.county):
         login(client, user)
-        for name in all_patterns():
+        for name, converters in patterns_with_converters():
             if name == "logout":
                 continue
-            response = client.get(reverse(name, kwargs=township_a.get(name, {})))
+            response = client.get(url_of(name, converters, township_a))
             if response.status_code == 200 and "html" in response.get("Content-Type", ""):
                 pages.append((name, response))
     return pages
