@@ -11,26 +11,10 @@ from core.spreadsheets import OLE_MAGIC, workbook_bytes
 from enterprises.imports import HEADERS, import_enterprises
 from enterprises.models import Enterprise, Industry, RiskColour, Scale
 from tests.conftest import login
+from tests.enterprises.helpers import register_row
 from tests.factories import EnterpriseFactory, valid_uscc
 
 pytestmark = pytest.mark.django_db
-
-
-def row(name="示范县甲镇宏达石材有限公司", uscc=None, **overrides):
-    values = {
-        "企业名称": name,
-        "统一社会信用代码": uscc or valid_uscc(),
-        "行业": "工贸-建材",
-        "规模": "规模以下",
-        "地址": "甲镇东村1号",
-        "法定代表人": "王强",
-        "安全负责人": "李明",
-        "联系电话": "13912345678",
-        "所属网格": "甲镇/第一工作区/东村",
-        "风险等级": "黄",
-    }
-    values.update(overrides)
-    return [values[h] for h in HEADERS]
 
 
 def xlsx(*rows, headers=HEADERS):
@@ -41,8 +25,8 @@ def test_a_good_file_creates_every_enterprise(personas, grid):
     codes = [valid_uscc() for _ in range(3)]
     result = import_enterprises(
         xlsx(
-            row("甲厂", codes[0]),
-            row(
+            register_row("甲厂", codes[0]),
+            register_row(
                 "乙厂",
                 codes[1],
                 行业="机械",
@@ -50,7 +34,9 @@ def test_a_good_file_creates_every_enterprise(personas, grid):
                 风险等级="红色",
                 联系电话=13800000000,
             ),
-            row("丙厂", codes[2], 所属网格="甲镇 / 第一工作区 / 西村", 风险等级="较大风险"),
+            register_row(
+                "丙厂", codes[2], 所属网格="甲镇 / 第一工作区 / 西村", 风险等级="较大风险"
+            ),
         ),
         by=personas.admin,
     )
@@ -69,7 +55,7 @@ def test_a_good_file_creates_every_enterprise(personas, grid):
 
 
 def test_importing_the_same_file_twice_changes_nothing(personas, grid):
-    data = workbook_bytes(HEADERS, [row("甲厂"), row("乙厂")])
+    data = workbook_bytes(HEADERS, [register_row("甲厂"), register_row("乙厂")])
     first = import_enterprises(io.BytesIO(data), by=personas.admin)
     stamps = dict(Enterprise.objects.values_list("uscc", "updated_at"))
     second = import_enterprises(io.BytesIO(data), by=personas.admin)
@@ -81,7 +67,7 @@ def test_a_changed_row_updates_the_enterprise_matched_by_credit_code(personas, g
     existing = EnterpriseFactory(name="旧名称", cell=grid.village_a1, risk=RiskColour.BLUE)
     existing.inspectors.set([personas.inspector])
     result = import_enterprises(
-        xlsx(row("新名称", existing.uscc, 风险等级="红", 所属网格="乙镇/第一工作区/南村")),
+        xlsx(register_row("新名称", existing.uscc, 风险等级="红", 所属网格="乙镇/第一工作区/南村")),
         by=personas.admin,
     )
     assert (result.created, result.updated, result.unchanged) == (0, 1, 0)
@@ -92,16 +78,18 @@ def test_a_changed_row_updates_the_enterprise_matched_by_credit_code(personas, g
 
 
 def test_bad_rows_write_nothing_and_every_error_is_listed(personas, grid):
-    good = row("好企业")
+    good = register_row("好企业")
     wrong_check = valid_uscc()
     wrong_check = wrong_check[:17] + ("0" if wrong_check[17] != "0" else "1")
     duplicate = valid_uscc()
     result = import_enterprises(
         xlsx(
             good,
-            row("", wrong_check, 行业="养殖", 规模="很大", 风险等级="紫", 联系电话="12345"),
-            row("丙厂", duplicate, 所属网格="甲镇/第一工作区/北村"),
-            row("丁厂", duplicate, 所属网格="甲镇/第一工作区"),
+            register_row(
+                "", wrong_check, 行业="养殖", 规模="很大", 风险等级="紫", 联系电话="12345"
+            ),
+            register_row("丙厂", duplicate, 所属网格="甲镇/第一工作区/北村"),
+            register_row("丁厂", duplicate, 所属网格="甲镇/第一工作区"),
         ),
         by=personas.admin,
     )
@@ -127,7 +115,7 @@ def test_bad_rows_write_nothing_and_every_error_is_listed(personas, grid):
 
 
 def test_a_dry_run_counts_but_writes_nothing(personas, grid):
-    result = import_enterprises(xlsx(row("甲厂")), by=personas.admin, dry_run=True)
+    result = import_enterprises(xlsx(register_row("甲厂")), by=personas.admin, dry_run=True)
     assert result.ok and result.created == 1
     assert not Enterprise.objects.exists()
 
@@ -136,7 +124,7 @@ def test_progress_is_reported(personas, grid, monkeypatch):
     monkeypatch.setattr("enterprises.imports.PROGRESS_EVERY", 2)
     calls = []
     import_enterprises(
-        xlsx(*[row(f"企业{i}") for i in range(5)]),
+        xlsx(*[register_row(f"企业{i}") for i in range(5)]),
         by=personas.admin,
         progress=lambda done, total: calls.append((done, total)),
     )
@@ -146,7 +134,7 @@ def test_progress_is_reported(personas, grid, monkeypatch):
 
 @pytest.mark.parametrize("role", ["inspector", "supervisor", "county"])
 def test_only_administrators_may_import(personas, grid, role):
-    result = import_enterprises(xlsx(row()), by=getattr(personas, role))
+    result = import_enterprises(xlsx(register_row()), by=getattr(personas, role))
     assert result.errors and "权限" in result.errors[0][2]
     assert not Enterprise.objects.exists()
 
@@ -162,7 +150,7 @@ def test_an_encrypted_file_is_refused_with_a_message(personas, grid):
 
 
 def test_a_wrong_header_is_refused_with_the_missing_columns(personas, grid):
-    result = import_enterprises(xlsx(row()[:-1], headers=HEADERS[:-1]), by=personas.admin)
+    result = import_enterprises(xlsx(register_row()[:-1], headers=HEADERS[:-1]), by=personas.admin)
     assert "缺少列：风险等级" in result.errors[0][2]
 
 
@@ -176,7 +164,7 @@ def test_a_file_with_only_a_header_is_refused(personas, grid):
 
 def test_the_command_imports_a_file(personas, grid, tmp_path, capsys):
     path = tmp_path / "qy.xlsx"
-    path.write_bytes(workbook_bytes(HEADERS, [row("甲厂")]))
+    path.write_bytes(workbook_bytes(HEADERS, [register_row("甲厂")]))
     call_command("import_enterprises", str(path), "--user", "admin")
     assert "新增 1 家" in capsys.readouterr().out
     assert Enterprise.objects.count() == 1
@@ -184,7 +172,7 @@ def test_the_command_imports_a_file(personas, grid, tmp_path, capsys):
 
 def test_the_command_dry_run_writes_nothing(personas, grid, tmp_path, capsys):
     path = tmp_path / "qy.xlsx"
-    path.write_bytes(workbook_bytes(HEADERS, [row("甲厂")]))
+    path.write_bytes(workbook_bytes(HEADERS, [register_row("甲厂")]))
     call_command("import_enterprises", str(path), "--dry-run", "--user", "admin")
     assert "试导入" in capsys.readouterr().out
     assert not Enterprise.objects.exists()
@@ -192,7 +180,9 @@ def test_the_command_dry_run_writes_nothing(personas, grid, tmp_path, capsys):
 
 def test_the_command_prints_every_error_and_fails(personas, grid, tmp_path, capsys):
     path = tmp_path / "qy.xlsx"
-    path.write_bytes(workbook_bytes(HEADERS, [row("甲厂", 行业="养殖"), row("", 规模="x")]))
+    path.write_bytes(
+        workbook_bytes(HEADERS, [register_row("甲厂", 行业="养殖"), register_row("", 规模="x")])
+    )
     with pytest.raises(CommandError, match="发现 3 处错误"):
         call_command("import_enterprises", str(path), "--user", "admin")
     err = capsys.readouterr().err
@@ -202,7 +192,7 @@ def test_the_command_prints_every_error_and_fails(personas, grid, tmp_path, caps
 
 def test_the_command_refuses_a_non_administrator(personas, grid, tmp_path):
     path = tmp_path / "qy.xlsx"
-    path.write_bytes(workbook_bytes(HEADERS, [row("甲厂")]))
+    path.write_bytes(workbook_bytes(HEADERS, [register_row("甲厂")]))
     with pytest.raises(CommandError, match="不是管理员"):
         call_command("import_enterprises", str(path), "--user", "supervisor_a")
 
@@ -219,7 +209,7 @@ def test_the_upload_page_refuses_everyone_but_administrators(client, personas, r
     login(client, getattr(personas, role))
     assert client.get(reverse("enterprises:import")).status_code == 403
     response = client.post(
-        reverse("enterprises:import"), {"file": upload(workbook_bytes(HEADERS, [row()]))}
+        reverse("enterprises:import"), {"file": upload(workbook_bytes(HEADERS, [register_row()]))}
     )
     assert response.status_code == 403
     assert client.get(reverse("enterprises:import_template")).status_code == 403
@@ -238,7 +228,7 @@ def test_an_administrator_uploads_a_register(client, personas, grid, django_asse
     login(client, personas.admin)
     with django_assert_max_num_queries(8):
         assert client.get(reverse("enterprises:import")).status_code == 200
-    data = workbook_bytes(HEADERS, [row("甲厂"), row("乙厂")])
+    data = workbook_bytes(HEADERS, [register_row("甲厂"), register_row("乙厂")])
     response = client.post(reverse("enterprises:import"), {"file": upload(data)})
     assert response.status_code == 200
     assert "新增 2 家" in response.content.decode()
@@ -247,7 +237,9 @@ def test_an_administrator_uploads_a_register(client, personas, grid, django_asse
 
 def test_the_upload_page_lists_every_error_in_a_table(client, personas, grid):
     login(client, personas.admin)
-    data = workbook_bytes(HEADERS, [row("甲厂", 行业="养殖"), row("乙厂", 风险等级="紫")])
+    data = workbook_bytes(
+        HEADERS, [register_row("甲厂", 行业="养殖"), register_row("乙厂", 风险等级="紫")]
+    )
     response = client.post(reverse("enterprises:import"), {"file": upload(data)})
     body = response.content.decode()
     assert response.status_code == 400
@@ -265,7 +257,7 @@ def test_the_upload_page_refuses_a_non_workbook(client, personas, grid):
 
 def test_the_upload_page_dry_run_writes_nothing(client, personas, grid):
     login(client, personas.admin)
-    data = workbook_bytes(HEADERS, [row("甲厂")])
+    data = workbook_bytes(HEADERS, [register_row("甲厂")])
     response = client.post(reverse("enterprises:import"), {"file": upload(data), "dry_run": "on"})
     assert "试导入通过" in response.content.decode()
     assert not Enterprise.objects.exists()
@@ -288,14 +280,16 @@ def test_an_importer_who_may_not_see_an_enterprise_cannot_overwrite_it(
 
     # Should imports ever be opened to supervisors, their scope still bounds them.
     monkeypatch.setitem(scoping._ALLOWED, "enterprise.import", {roles.SUPERVISOR})
-    result = import_enterprises(xlsx(row("改名", enterprise_b.uscc)), by=personas.supervisor)
+    result = import_enterprises(
+        xlsx(register_row("改名", enterprise_b.uscc)), by=personas.supervisor
+    )
     assert result.errors == [
         (2, "统一社会信用代码", "该统一社会信用代码已登记，请联系县级管理员。")
     ]
     enterprise_b.refresh_from_db()
     assert enterprise_b.name == "南村化工厂"
     outside = import_enterprises(
-        xlsx(row("乙镇新企业", 所属网格="乙镇/第一工作区/南村")), by=personas.supervisor
+        xlsx(register_row("乙镇新企业", 所属网格="乙镇/第一工作区/南村")), by=personas.supervisor
     )
     assert [(r, c) for r, c, _m in outside.errors] == [(2, "所属网格")]
 
@@ -307,7 +301,7 @@ def test_a_large_upload_runs_as_a_background_job_and_shows_its_result(
 
     settings.IMPORT_INLINE_MAX_BYTES = 1  # every file counts as large
     login(client, personas.admin)
-    data = workbook_bytes(HEADERS, [row(), row(name="示范县甲镇兴旺机械厂")])
+    data = workbook_bytes(HEADERS, [register_row(), register_row(name="示范县甲镇兴旺机械厂")])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("enterprises:import"), {"file": upload(data)})
     job = Job.objects.get(user=personas.admin, kind="import_enterprises")
@@ -328,7 +322,7 @@ def test_a_large_dry_run_in_the_background_writes_nothing(
 
     settings.IMPORT_INLINE_MAX_BYTES = 1
     login(client, personas.admin)
-    data = workbook_bytes(HEADERS, [row()])
+    data = workbook_bytes(HEADERS, [register_row()])
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("enterprises:import"), {"file": upload(data), "dry_run": "on"})
     job = Job.objects.get(user=personas.admin, kind="import_enterprises")

@@ -13,7 +13,8 @@ from enterprises.imports import HEADERS
 from enterprises.models import Enterprise
 from jobs.models import Job
 from tests.conftest import login
-from tests.factories import make_hazard, valid_uscc
+from tests.enterprises.helpers import register_row
+from tests.factories import make_hazard
 
 
 def _ledger_rows(content):
@@ -66,23 +67,6 @@ def test_the_generic_start_endpoint_exports_the_ledger_as_a_job(
     assert len(_ledger_rows(content)) == listed == 5  # the voided one is not listed
 
 
-def _row(name, uscc=None, **overrides):
-    values = {
-        "企业名称": name,
-        "统一社会信用代码": uscc or valid_uscc(),
-        "行业": "工贸-建材",
-        "规模": "规模以下",
-        "地址": "甲镇东村1号",
-        "法定代表人": "王强",
-        "安全负责人": "李明",
-        "联系电话": "13912345678",
-        "所属网格": "甲镇/第一工作区/东村",
-        "风险等级": "黄",
-    }
-    values.update(overrides)
-    return [values[h] for h in HEADERS]
-
-
 def _upload(*rows):
     return SimpleUploadedFile("企业名录.xlsx", workbook_bytes(HEADERS, rows))
 
@@ -102,9 +86,9 @@ def test_an_enterprise_import_with_bad_rows_run_as_a_job_writes_nothing_and_list
     response, job = _start_import(
         client,
         _upload(
-            _row("好企业"),
-            _row("", 行业="养殖"),
-            _row("丙厂", 所属网格="甲镇/第一工作区/北村"),
+            register_row("好企业"),
+            register_row("", 行业="养殖"),
+            register_row("丙厂", 所属网格="甲镇/第一工作区/北村"),
         ),
         django_capture_on_commit_callbacks,
     )
@@ -121,12 +105,14 @@ def test_an_enterprise_import_with_bad_rows_run_as_a_job_writes_nothing_and_list
     assert "找不到网格" in page
 
 
-def test_an_enterprise_import_run_as_a_job_writes_every_row(
+def test_an_enterprise_import_run_as_a_job_writes_everyregister_row(
     client, personas, grid, django_capture_on_commit_callbacks
 ):
     login(client, personas.admin)
     _response, job = _start_import(
-        client, _upload(_row("甲厂"), _row("乙厂")), django_capture_on_commit_callbacks
+        client,
+        _upload(register_row("甲厂"), register_row("乙厂")),
+        django_capture_on_commit_callbacks,
     )
     assert job.state == Job.State.DONE, job.error
     assert job.result["created"] == 2
@@ -151,7 +137,7 @@ def test_an_import_that_fails_during_its_write_leaves_no_rows(
     login(client, personas.admin)
     _response, job = _start_import(
         client,
-        _upload(*[_row(f"企业{i}") for i in range(5)]),
+        _upload(*[register_row(f"企业{i}") for i in range(5)]),
         django_capture_on_commit_callbacks,
     )
     assert calls == [2, 2]  # the first batch was written inside the transaction...
