@@ -12,7 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Industry
 from grid import scoping
+from grid.forms import CellChoiceField
 from grid.models import TOWNSHIP_ORDER, GridCell
+from hazards.filters import UserChoiceField
 from reports.queries import GROUP_CELL, GROUP_INDUSTRY, GROUP_MONTH, GROUP_TOWNSHIP
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -25,18 +27,6 @@ GROUP_CHOICES = [
 ]
 
 
-class CellField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        if obj.level == GridCell.Level.TOWNSHIP or obj.township is None:
-            return obj.name
-        return f"{obj.township.name} / {obj.name}"
-
-
-class UserField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.username
-
-
 class ReportForm(forms.Form):
     found_from = forms.DateField(label=_("发现日期从"), required=False, widget=_DATE)
     found_to = forms.DateField(label=_("发现日期至"), required=False, widget=_DATE)
@@ -44,13 +34,13 @@ class ReportForm(forms.Form):
     township = forms.ModelChoiceField(
         label=_("乡镇"), queryset=GridCell.objects.none(), required=False, empty_label=_("全部")
     )
-    cell = CellField(
+    cell = CellChoiceField(
         label=_("网格"), queryset=GridCell.objects.none(), required=False, empty_label=_("全部")
     )
     industry = forms.ChoiceField(
         label=_("行业"), choices=[("", _("全部")), *Industry.choices], required=False
     )
-    inspector = UserField(
+    inspector = UserChoiceField(
         label=_("检查人员"),
         queryset=get_user_model().objects.none(),
         required=False,
@@ -63,10 +53,7 @@ class ReportForm(forms.Form):
         self.user = user
         self.fields["township"].queryset = scoping.townships_for(user).order_by(*TOWNSHIP_ORDER)
         self.fields["cell"].queryset = (
-            scoping.cells_for(user)
-            .filter(level__gte=GridCell.Level.TOWNSHIP)
-            .select_related("township")
-            .order_by("path")
+            scoping.cells_for(user).filter(level__gte=GridCell.Level.TOWNSHIP).order_by("path")
         )
         self.fields["inspector"].queryset = (
             get_user_model()
