@@ -184,6 +184,22 @@ def main(argv=None):
         fresh = User.objects.get(pk=user.pk)  # a new request: nothing cached on the user
         return county_summary(fresh, a, b, as_of)
 
+    # The same table a year back, as of that date: read from the state intervals
+    # (hazards.states), timed alternately with the table as of today.
+    past_as_of = as_of - timedelta(days=365)
+    pa, pb = past_as_of - timedelta(days=364), past_as_of
+
+    def orm_past():
+        fresh = User.objects.get(pk=user.pk)
+        return county_summary(fresh, pa, pb, past_as_of)
+
+    (_, today_times), (past_table, past_times) = timed([orm, orm_past], args.runs)
+    out["past_as_of"] = past_as_of.isoformat()
+    out["today_ms"] = round(common.median(today_times) * 1000, 1)
+    out["past_ms"] = round(common.median(past_times) * 1000, 1)
+    out["past_ratio"] = round(out["past_ms"] / out["today_ms"], 2)
+    out["past_found_total"] = past_table.total.found
+
     (sql_table, sql_times), (table, orm_times) = timed([baseline, orm], args.runs)
     out["sql_ms"] = round(common.median(sql_times) * 1000, 1)
     out["sql_runs_ms"] = [round(t * 1000, 1) for t in sql_times]

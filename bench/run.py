@@ -179,6 +179,10 @@ def verdicts(r):
         out.append(("county summary", f"{rep['orm_ms']:.0f} ms vs SQL {rep['sql_ms']:.0f} ms "
                     f"= {rep['ratio']:.2f}×", "≤ 1.5×", rep["ratio"] <= 1.5))  # fmt: skip
         out.append(("county summary", f"{rep['orm_ms']:.0f} ms", "< 1 s", rep["orm_ms"] < 1000))
+        if rep.get("past_ms") is not None:
+            out.append(("county summary a year back", f"{rep['past_ms']:.0f} ms vs as of today "
+                        f"{rep['today_ms']:.0f} ms = {rep['past_ratio']:.2f}×", "≤ 1.5×",
+                        rep["past_ratio"] <= 1.5))  # fmt: skip
         if rep.get("mismatches"):
             out.append(("county summary", f"{len(rep['mismatches'])} figures differ from SQL",
                         "same figures", False))  # fmt: skip
