@@ -13,6 +13,10 @@ from its ``AppConfig.ready()`` (as pretix's apps answer ``register_data_exporter
 An export kind is named ``export_…`` and an import kind ``import_…`` (the database checks
 the prefix, the pages read the direction from it). ``permission`` is a
 ``grid.scoping.allowed`` action. ``Job.kind`` takes its choices from ``kind_choices``.
+
+An app with periodic work for the worker (reminders, digests) registers it with
+``register_hourly(task)``: ``run_worker`` calls every registered task, without arguments,
+in its hourly housekeeping. A task must be idempotent: it may run again after a restart.
 """
 
 from dataclasses import dataclass
@@ -70,3 +74,16 @@ def kinds():
 def kind_choices():
     """``Job.kind``'s choices: every registered kind with its label."""
     return [(entry.kind, entry.label) for entry in _KINDS.values()]
+
+
+_HOURLY = []
+
+
+def register_hourly(task):
+    if task not in _HOURLY:
+        _HOURLY.append(task)
+    return task
+
+
+def hourly_tasks():
+    return list(_HOURLY)

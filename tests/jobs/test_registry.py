@@ -67,3 +67,13 @@ def test_a_kind_must_say_its_direction_in_its_name():
         registry.register_export("ledger", label="x", permission="view", build=None)
     with pytest.raises(ValueError, match="an import kind starts with 'import_'"):
         registry.register_import("ledger", label="x", permission="view", importer=None)
+
+
+def test_the_worker_runs_every_registered_hourly_task_in_its_housekeeping(monkeypatch):
+    from jobs.management.commands.run_worker import Command
+
+    ran = []
+    monkeypatch.setattr(registry, "_HOURLY", [])
+    registry.register_hourly(lambda: ran.append("reminders"))
+    Command().housekeep(verbosity=0)
+    assert ran == ["reminders"]

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME
 from django_tasks_db.management.commands.db_worker import Worker
 
-from jobs import services
+from jobs import registry, services
 
 
 class Command(BaseCommand):
@@ -74,6 +74,8 @@ class Command(BaseCommand):
     def housekeep(self, verbosity):
         dead = services.mark_dead_jobs(check_queue=True)
         deleted = services.purge_expired()
+        for task in registry.hourly_tasks():  # what the apps registered (jobs.registry)
+            task()
         if verbosity and (dead or deleted):
             self.stdout.write(
                 _("已标记中止任务 %(dead)d 个，删除过期任务 %(deleted)d 个。")
