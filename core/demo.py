@@ -80,6 +80,7 @@ def _steps(name):
     found = []
     for config in apps.get_app_configs():
         module_name = f"{config.name}.demo"
+        # This module is core's own demo module: it runs the steps, it is not one.
         if config.name == __package__ or find_spec(module_name) is None:
             continue
         step = getattr(import_module(module_name), name, None)
