@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "reports",
     "jobs",
     "criteria",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -118,6 +119,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.navigation",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -287,6 +289,30 @@ IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
 # A request body larger than this is refused from its Content-Length, before it is read
 # (core.middleware.LimitUploadsMiddleware): the largest import plus the form around it.
 REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=IMPORT_MAX_BYTES + 2 * 1024 * 1024)
+
+# --- Reminders (notifications/, docs/notifications.md) ----------------------------------------
+NOTIFY_DUE_SOON_DAYS = env.int("NOTIFY_DUE_SOON_DAYS", default=3)
+NOTIFY_OVERDUE_TOWNSHIP_DAYS = env.int("NOTIFY_OVERDUE_TOWNSHIP_DAYS", default=7)
+NOTIFY_OVERDUE_COUNTY_DAYS = env.int("NOTIFY_OVERDUE_COUNTY_DAYS", default=30)
+NOTIFY_FIX_WAITING_DAYS = env.int("NOTIFY_FIX_WAITING_DAYS", default=3)
+NOTIFY_ORDER_DUE_DAYS = env.int("NOTIFY_ORDER_DUE_DAYS", default=3)
+NOTIFY_DIGEST_HOUR = env.int("NOTIFY_DIGEST_HOUR", default=7)  # local time
+NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=6)
+NOTIFY_RETRY_SECONDS = env.int("NOTIFY_RETRY_SECONDS", default=300)  # doubled per failure
+NOTIFY_TIMEOUT = env.int("NOTIFY_TIMEOUT", default=10)  # seconds, SMTP and webhook
+# Mail only where a server is configured: EMAIL_URL (smtp://user:pass@host:25,
+# smtp+tls://…:587, smtp+ssl://…:465) or EMAIL_HOST and friends. No server, no mail.
+if env.str("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_HOST = env.str("EMAIL_HOST", default="")
+    EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+    EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+    EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+    EMAIL_USE_TLS = _bool("EMAIL_USE_TLS", False)
+    EMAIL_USE_SSL = _bool("EMAIL_USE_SSL", False)
+NOTIFY_EMAIL = bool(env.str("EMAIL_URL", default="") or env.str("EMAIL_HOST", default=""))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="hazardtrack@localhost")
 
 LOGGING = {
     "version": 1,

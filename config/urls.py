@@ -19,5 +19,6 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("jobs/", include("jobs.urls")),
     path("criteria/", include("criteria.urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]

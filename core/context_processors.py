@@ -32,6 +32,7 @@ NAV = [
     # A page permission (grid.scoping) instead of a set of roles: the nav shows the page to
     # exactly those the page lets in.
     ("hazards:import", _("导入隐患台账"), "hazard.import"),
+    ("notifications:webhooks", _("群机器人推送"), {roles.COUNTY, roles.ADMIN}),
     ("admin:index", _("系统管理"), {roles.ADMIN}),
 ]
 

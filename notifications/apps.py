@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationsConfig(AppConfig):
+    name = "notifications"
+    verbose_name = _("提醒与通知")
+
+    def ready(self):
+        from django.db.models.signals import post_save
+
+        from hazards.models import HazardEvent
+        from notifications.signals import hazard_event_saved
+
+        # Workflow events that notify (申请延期, 移送县级, 督办单) do so after their
+        # transaction commits; hazards.workflow knows nothing of notifications.
+        post_save.connect(
+            hazard_event_saved, sender=HazardEvent, dispatch_uid="notifications.hazard_event"
+        )

@@ -1,0 +1,11 @@
+from django import template
+
+from notifications import services
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def notification_digest(context):
+    """The signed-in user's digest (unread counts by cause, the newest unread)."""
+    return services.digest(context["request"].user)
