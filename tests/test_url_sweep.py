@@ -70,7 +70,7 @@ def township_a(personas, enterprise_a1):
     inspections.record_result(item, by=personas.inspector, result="fail", photo=jpeg_upload())
     job = Job.objects.create(
         user=personas.supervisor,
-        kind=Job.Kind.EXPORT_LEDGER,
+        kind="export_ledger",
         state=Job.State.DONE,
         started_at=timezone.now(),
         finished_at=timezone.now(),
