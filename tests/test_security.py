@@ -762,11 +762,14 @@ def test_importing_a_credit_code_taken_outside_scope_says_only_that_it_is_taken(
 ):
     from enterprises.imports import import_enterprises
     from grid import roles, scoping
-    from tests.enterprises.test_imports import row, xlsx
+    from tests.enterprises.helpers import register_row
+    from tests.enterprises.test_imports import xlsx
 
     monkeypatch.setitem(scoping._ALLOWED, "enterprise.import", {roles.SUPERVISOR})
 
-    result = import_enterprises(xlsx(row("改名", enterprise_b.uscc)), by=personas.supervisor)
+    result = import_enterprises(
+        xlsx(register_row("改名", enterprise_b.uscc)), by=personas.supervisor
+    )
 
     assert result.errors == [(2, "统一社会信用代码", USCC_TAKEN)]
 
