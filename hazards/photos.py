@@ -96,10 +96,6 @@ def check_request(files):
     errors, total = [], 0
     for f in files:
         name = getattr(f, "name", "") or _("照片")
-        size = getattr(f, "size", None)
-        if size is not None and size > settings.PHOTO_MAX_BYTES:
-            errors.append(_("“%(name)s”超过 15 MB，请压缩后再上传。") % {"name": name})
-            continue
         try:
             f.seek(0)
             with Image.open(f) as probe:
@@ -111,9 +107,13 @@ def check_request(files):
             SyntaxError,
             ValueError,
         ):
-            continue  # not an image: process_upload says so
+            continue  # not an image (a workbook, or junk process_upload refuses): not weighed
         finally:
             f.seek(0)
+        size = getattr(f, "size", None)
+        if size is not None and size > settings.PHOTO_MAX_BYTES:
+            errors.append(_("“%(name)s”超过 15 MB，请压缩后再上传。") % {"name": name})
+            continue
         if w * h > _pixel_cap(fmt):
             errors.append(_too_many_pixels(name, w, h).messages[0])
             continue

@@ -126,3 +126,19 @@ def test_photos_within_the_limits_still_register(client, personas, enterprise_a1
 
     assert response.status_code == 302
     assert Hazard.objects.get().photos.count() == 10
+
+
+def test_a_large_workbook_is_not_taken_for_a_photo(client, personas, settings):
+    """Only images are weighed as photos: a 16 MB import file meets the import's checks."""
+    settings.IMPORT_INLINE_MAX_BYTES = 100 * 1024 * 1024  # checked here, not in the worker
+    login(client, personas.admin)
+    data = b"PK\x03\x04" + b"\0" * (16 * 1024 * 1024)
+
+    response = client.post(
+        reverse("enterprises:import"), {"file": SimpleUploadedFile("企业.xlsx", data)}
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "15 MB" not in body
+    assert "Excel" in body
