@@ -34,19 +34,19 @@ def center(request):
 
 @login_required
 @require_POST
-def open_one(request, pk):
-    """Mark one notification read and go to its hazard (or back to the list)."""
-    notification = get_object_or_404(services.notifications_for(request.user), pk=pk)
-    services.mark_read(request.user, ids=[notification.pk])
-    if notification.hazard_id:
-        return redirect("hazards:detail", pk=notification.hazard_id)
-    return redirect("notifications:center")
-
-
-@login_required
-@require_POST
 def read(request):
-    """Mark the chosen notifications read, or all of them (``all``)."""
+    """Mark the chosen notifications read, or all of them (``all``); with ``open``, mark
+    the one chosen and go to its hazard. Ids travel in the body and are looked up among the
+    user's own notifications only: anyone else's is 404."""
+    if request.POST.get("open"):
+        pk = request.POST.get("id", "")
+        notification = get_object_or_404(
+            services.notifications_for(request.user), pk=int(pk) if pk.isdigit() else 0
+        )
+        services.mark_read(request.user, ids=[notification.pk])
+        if notification.hazard_id:
+            return redirect("hazards:detail", pk=notification.hazard_id)
+        return redirect("notifications:center")
     if request.POST.get("all"):
         n = services.mark_read(request.user)
     else:

@@ -122,7 +122,7 @@ def test_opening_a_notification_marks_it_read_and_goes_to_the_hazard(
     hazard = make_hazard(enterprise_a1, personas.inspector, "deadline")
     mine = notify(personas.inspector, hazard=hazard)
     login(client, personas.inspector)
-    response = client.post(reverse("notifications:open", args=[mine.pk]))
+    response = client.post(READ, {"id": mine.pk, "open": "1"})
     assert response["Location"] == reverse("hazards:detail", args=[hazard.pk])
     mine.refresh_from_db()
     assert mine.read_at is not None
@@ -131,7 +131,10 @@ def test_opening_a_notification_marks_it_read_and_goes_to_the_hazard(
 def test_another_users_notification_cannot_be_opened(client, personas):
     theirs = notify(personas.supervisor)
     login(client, personas.inspector)
-    assert client.post(reverse("notifications:open", args=[theirs.pk])).status_code == 404
+    assert client.post(READ, {"id": theirs.pk, "open": "1"}).status_code == 404
+    assert client.post(READ, {"id": "x", "open": "1"}).status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
 
 
 @pytest.mark.parametrize("role", ROLES)
