@@ -144,3 +144,33 @@ def test_a_list_exports_query_count_does_not_grow_with_its_rows(lists, grid, per
     for hazard in bulk_hazards(chem, 20, status="deadline"):
         order(hazard, personas.supervisor, issued_on=D(2026, 5, 1))
     assert count() == few
+
+
+@pytest.mark.parametrize(
+    ("command", "listed"),
+    [
+        ("export_inspections", ["西村化工厂", "西村化工厂"]),
+        ("export_enforcement", ["西村化工厂", "西村化工厂"]),
+        ("export_orders", ["西村化工厂", "西村化工厂"]),
+    ],
+)
+def test_each_list_export_has_a_command_with_the_pages_filters(lists, tmp_path, command, listed):
+    from django.core.management import call_command
+
+    out = tmp_path / "list.xlsx"
+    period = ["--from", "2026-03-02", "--to", "2026-12-31"]
+    call_command(command, "--township", "甲镇", "--industry", "hazchem", *period, "--out", str(out))
+    ws = load_workbook(out).worksheets[0]
+    header = [c.value for c in ws[2]]
+    names = [
+        dict(zip(header, r, strict=True))["企业名称"]
+        for r in ws.iter_rows(min_row=3, values_only=True)
+    ]
+    assert names == listed
+
+
+def test_a_list_command_refuses_a_bad_date_with_a_message(lists, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="日期“2026-13-01”格式不正确"):
+        call_command("export_orders", "--from", "2026-13-01", "--out", str(tmp_path / "x.xlsx"))
