@@ -196,7 +196,7 @@ def notice_hazards(user, enterprise, ids=None):
     queryset = (
         scoping.hazards_for(user)
         .filter(enterprise=enterprise)
-        .exclude(status=Status.VOID)
+        .counted()
         .select_related("enterprise", "township", "cell")
         .prefetch_related("finders")
         .order_by("found_on", "id")

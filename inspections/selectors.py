@@ -208,9 +208,7 @@ def daily_report(user, on, township):
         .annotate(hazard_count=Count("hazards", filter=~Q(hazards__status=Status.VOID)))
         .order_by("enterprise__name", "id")
     )
-    hazards_qs = (
-        scoping.hazards_for(user).filter(found_on=on, township=township).exclude(status=Status.VOID)
-    )
+    hazards_qs = scoping.hazards_for(user).filter(found_on=on, township=township).counted()
     per_inspector = [
         {
             "user_id": row["finders"],
