@@ -335,14 +335,25 @@ def run_round(today=None, *, dry_run=False, now=None, deliver=True):
     return result
 
 
+_worker = {"last_round": None}  # the day of this process's last round
+
+
 def hourly(now=None):
-    """What the background worker calls every hour: the round (idempotent) and the
-    deliveries that are due (retries included)."""
+    """What the background worker calls every hour. The round (the heavy part: 12 queries,
+    but over every open hazard) runs once a day in this process, at the first call from
+    NOTIFY_DIGEST_HOUR, so the morning digest carries it; every other call only sends the
+    deliveries that are due (retries). A failure is logged; the worker goes on."""
+    now = now or timezone.now()
+    local = timezone.localtime(now)
     try:
-        return run_round(now=now)
+        if local.hour >= settings.NOTIFY_DIGEST_HOUR and _worker["last_round"] != local.date():
+            result = run_round(now=now)
+            _worker["last_round"] = local.date()
+            return result
+        deliver_due(now)
     except Exception:  # the worker goes on with its jobs; the next hour tries again
         log.exception("reminder round failed")
-        return None
+    return None
 
 
 # --- Workflow events ------------------------------------------------------------------------

@@ -58,3 +58,38 @@ def test_administrators_may_read_deliveries_in_the_admin(db):
         "add_webhooktarget",
         "change_webhooktarget",
     }
+
+
+def test_the_worker_runs_the_round_once_a_day_from_the_digest_hour_and_retries_hourly(
+    hazard, personas, enterprise_a1, monkeypatch
+):
+    from notifications import services
+
+    monkeypatch.setitem(services._worker, "last_round", None)
+    late = datetime.date(2026, 3, 20)
+    with travel(late, hour=6):
+        assert services.hourly() is None
+    assert not Notification.objects.exists()
+    with travel(late, hour=7):
+        assert len(services.hourly().created) == 3
+    sent = []
+    monkeypatch.setattr(services, "deliver_due", lambda now: sent.append(now) or (0, 0))
+    with travel(late, hour=8):
+        assert services.hourly() is None  # the round has run today: only deliveries
+    assert len(sent) == 1
+    with travel(late + datetime.timedelta(days=1), hour=7):
+        assert services.hourly() is not None
+
+
+def test_a_failing_round_does_not_stop_the_worker(hazard, monkeypatch, caplog):
+    from notifications import services
+
+    monkeypatch.setitem(services._worker, "last_round", None)
+
+    def broken(**kwargs):
+        raise RuntimeError("database is locked")
+
+    monkeypatch.setattr(services, "run_round", broken)
+    with travel(datetime.date(2026, 3, 20)):
+        assert services.hourly() is None
+    assert "reminder round failed" in caplog.text
