@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from core import preferences
 from core import views as core_views
 
 admin.site.site_header = "隐患排查治理台账 · 系统管理"
@@ -11,6 +12,7 @@ admin.site.index_title = "系统管理"
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("text-size/", preferences.text_size, name="text_size"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("enterprises/", include("enterprises.urls")),
