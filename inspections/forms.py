@@ -56,6 +56,16 @@ class StartForm(forms.Form):
         self.initial.setdefault("template", general.pk if general else None)
         self.initial.setdefault("date", timezone.localdate())
         self.initial.setdefault("inspectors", [user.pk])
+        # The phone's date picker offers only plausible dates (hazards/dates.py).
+        today = timezone.localdate()
+        self.fields["date"].widget = forms.DateInput(
+            attrs={
+                "type": "date",
+                "min": f"{dates.earliest(today):%Y-%m-%d}",
+                "max": f"{today:%Y-%m-%d}",
+            },
+            format="%Y-%m-%d",
+        )
 
     def clean_date(self):
         value = self.cleaned_data["date"]
@@ -117,6 +127,18 @@ class HazardFromItemForm(forms.Form):
     )
 
     FIVE_FIXES = ("deadline", "measures", "responsible_person", "funds_yuan", "contingency_plan")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["deadline"].widget = forms.DateInput(
+            attrs={
+                "type": "date",
+                "min": f"{today:%Y-%m-%d}",
+                "max": f"{dates.latest_deadline(today):%Y-%m-%d}",
+            },
+            format="%Y-%m-%d",
+        )
 
     def clean(self):
         data = super().clean()
