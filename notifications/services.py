@@ -139,25 +139,23 @@ class Plan:
 
     def add(self, users, cause, key, text, hazard_id=None, order_id=None):
         for user_id in users:
-            if user_id is None:
-                continue
-            self.rows.setdefault(
-                (user_id, cause, key),
-                Notification(
-                    user_id=user_id,
-                    cause=cause,
-                    key=key,
-                    text=text[:500],
-                    hazard_id=hazard_id,
-                    order_id=order_id,
-                ),
-            )
+            if user_id is not None:
+                # Plain tuples: a round may weigh hundreds of thousands of candidates and
+                # builds model instances only for the new ones.
+                self.rows.setdefault((user_id, cause, key), (text[:500], hazard_id, order_id))
 
     def new(self, existing, muted):
         return [
-            n
-            for k, n in self.rows.items()
-            if k not in existing and (n.user_id, n.cause) not in muted
+            Notification(
+                user_id=user_id,
+                cause=cause,
+                key=key,
+                text=text,
+                hazard_id=hazard_id,
+                order_id=order_id,
+            )
+            for (user_id, cause, key), (text, hazard_id, order_id) in self.rows.items()
+            if (user_id, cause, key) not in existing and (user_id, cause) not in muted
         ]
 
 
@@ -189,10 +187,36 @@ class RoundResult:
         return [(label, counts[value]) for value, label in Cause.choices if counts[value]]
 
 
+def _texts():
+    return {
+        "due_soon": _("隐患 %(number)s（%(enterprise)s）整改期限 %(deadline)s，还有 %(days)d 天。"),
+        "due_tomorrow": _("隐患 %(number)s（%(enterprise)s）整改期限 %(deadline)s，明天到期。"),
+        "due_today": _("隐患 %(number)s（%(enterprise)s）整改期限 %(deadline)s，今天到期。"),
+        "overdue": _(
+            "隐患 %(number)s（%(enterprise)s）已逾期 %(days)d 天（整改期限 %(deadline)s）。"
+        ),
+        "urge": _("请督促整改。"),
+        "major": _("重大隐患："),
+        "fix_waiting": _(
+            "隐患 %(number)s（%(enterprise)s）已于 %(fixed_on)s 上报整改完成，"
+            "待验收 %(days)d 天，请复查销号。"
+        ),
+        "order_due": _(
+            "督办单 %(order)s（隐患 %(number)s，%(enterprise)s）督办期限 %(deadline)s，"
+            "还有 %(days)d 天。"
+        ),
+        "order_overdue": _(
+            "督办单 %(order)s（隐患 %(number)s，%(enterprise)s）已超过督办期限 %(deadline)s，"
+            "隐患仍未整改。"
+        ),
+    }
+
+
 def collect(today):
     """Every notification due on ``today`` by the round's causes, and the hazards they
     concern (a queryset, for reading what exists already)."""
     s = settings
+    t = _texts()  # translated once per round, not once per row
     plan = Plan()
     directory = Directory()
     soon = today + timedelta(days=s.NOTIFY_DUE_SOON_DAYS)
@@ -220,32 +244,25 @@ def collect(today):
         left = (deadline - today).days
         acting = people(hazard_id, enterprise_id)
         if 1 < left:
-            text = _("隐患 %(number)s（%(enterprise)s）整改期限 %(deadline)s，还有 %(days)d 天。")
-            plan.add(acting, Cause.DUE_SOON, key, text % {**facts, "days": left}, hazard_id)
+            text = t["due_soon"] % {**facts, "days": left}
+            plan.add(acting, Cause.DUE_SOON, key, text, hazard_id)
         elif left >= 0:
-            text = (
-                _("隐患 %(number)s（%(enterprise)s）整改期限 %(deadline)s，明天到期。")
-                if left == 1
-                else _("隐患 %(number)s（%(enterprise)s）整改期限 %(deadline)s，今天到期。")
-            )
-            plan.add(acting, Cause.DUE_TOMORROW, key, text % facts, hazard_id)
+            text = (t["due_tomorrow"] if left == 1 else t["due_today"]) % facts
+            plan.add(acting, Cause.DUE_TOMORROW, key, text, hazard_id)
         else:
             late = -left
-            text = _(
-                "隐患 %(number)s（%(enterprise)s）已逾期 %(days)d 天（整改期限 %(deadline)s）。"
-            )
-            text %= {**facts, "days": late}
+            text = t["overdue"] % {**facts, "days": late}
             plan.add(acting, Cause.OVERDUE, key, text, hazard_id)
             if late > s.NOTIFY_OVERDUE_TOWNSHIP_DAYS:
                 plan.add(
                     directory.supervisors[township_id],
                     Cause.OVERDUE_TOWNSHIP,
                     key,
-                    text + _("请督促整改。"),
+                    text + t["urge"],
                     hazard_id,
                 )
             if late > s.NOTIFY_OVERDUE_COUNTY_DAYS or level == Level.MAJOR:
-                prefix = _("重大隐患：") if level == Level.MAJOR else ""
+                prefix = t["major"] if level == Level.MAJOR else ""
                 plan.add(
                     directory.county[township_id],
                     Cause.OVERDUE_COUNTY,
@@ -258,10 +275,7 @@ def collect(today):
         "id", "number", "enterprise__name", "township_id", "level", "fixed_on"
     )
     for hazard_id, number, name, township_id, level, fixed_on in rows:
-        text = _(
-            "隐患 %(number)s（%(enterprise)s）已于 %(fixed_on)s 上报整改完成，"
-            "待验收 %(days)d 天，请复查销号。"
-        ) % {
+        text = t["fix_waiting"] % {
             "number": number,
             "enterprise": name,
             "fixed_on": fixed_on.isoformat(),
@@ -291,19 +305,10 @@ def collect(today):
         key = f"o{order_id}:{deadline.isoformat()}"
         acting = people(hazard_id, enterprise_id)
         if left >= 0:
-            text = _(
-                "督办单 %(order)s（隐患 %(number)s，%(enterprise)s）督办期限 %(deadline)s，"
-                "还有 %(days)d 天。"
-            ) % {**facts, "days": left}
+            text = t["order_due"] % {**facts, "days": left}
             plan.add(acting, Cause.ORDER_DUE, key, text, hazard_id, order_id)
         else:
-            text = (
-                _(
-                    "督办单 %(order)s（隐患 %(number)s，%(enterprise)s）已超过督办期限 %(deadline)s，"
-                    "隐患仍未整改。"
-                )
-                % facts
-            )
+            text = t["order_overdue"] % facts
             if issuer in directory.role:
                 acting = acting | {issuer}
             plan.add(acting, Cause.ORDER_OVERDUE, key, text, hazard_id, order_id)
@@ -411,7 +416,7 @@ def notify_event(event_id):
             "deadline": order.deadline.isoformat() if order else "",
         }
         plan.add(receivers, cause, key, text, hazard.pk, order.pk if order else None)
-    plan.rows = {k: n for k, n in plan.rows.items() if n.user_id != event.actor_id}
+    plan.rows = {k: row for k, row in plan.rows.items() if k[0] != event.actor_id}
     new = plan.new(set(), _muted())
     Notification.objects.bulk_create(new, ignore_conflicts=True)
     return new
