@@ -293,6 +293,7 @@ def _checklist_messages():
         "uploading": _("上传照片 %(percent)s%"),
         "choose_result": _("请先选择检查结果，选择后自动保存。"),
         "login_again": _("登录已过期，请在新窗口重新登录后点重试，已填内容仍保留在本页。"),
+        "restored": _("已恢复上次未保存的填写，正在保存…"),
         "marks": {"pass": _("✓ 合格"), "fail": _("✗ 不合格"), "na": _("— 不适用")},
     }
 

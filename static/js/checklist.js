@@ -128,7 +128,32 @@
     });
   };
 
+  // A save that failed is also kept in localStorage, so closing the tab loses nothing:
+  // the next visit puts the answer back and sends it. (A photo is kept only on the page.)
+  Item.prototype.slot = function () { return "checklist:" + this.form.action; };
+
+  Item.prototype.keep = function () {
+    var note = this.form.querySelector("input[name=note]");
+    try {
+      localStorage.setItem(this.slot(), JSON.stringify({ result: this.result(), note: note ? note.value : "" }));
+    } catch (_e) { /* storage full or refused: the page still holds it */ }
+  };
+
+  Item.prototype.restore = function () {
+    var kept = null;
+    try { kept = JSON.parse(localStorage.getItem(this.slot()) || "null"); } catch (_e) { kept = null; }
+    if (!kept || !kept.result) return false;
+    var radio = this.form.querySelector("input[name=result][value=" + kept.result + "]");
+    if (radio) radio.checked = true;
+    var note = this.form.querySelector("input[name=note]");
+    if (note) note.value = kept.note || "";
+    this.li.classList.remove("is-collapsed");
+    this.say(T.restored, "warning");
+    return true;
+  };
+
   Item.prototype.fail = function (text) {
+    this.keep();
     this.failed = true;
     this.say(text, "danger", true);
   };
@@ -142,6 +167,7 @@
     }
     this.form.querySelector("[data-extras]").innerHTML = answer.extras;
     this.li.querySelector("[data-hazard]").innerHTML = answer.hazard;
+    try { localStorage.removeItem(this.slot()); } catch (_e) { /* nothing kept */ }
     if (!answer.ok) {
       this.say(answer.error, "danger");
       return;
@@ -158,7 +184,9 @@
 
   var items = [];
   document.querySelectorAll("form[data-item-form]").forEach(function (form) {
-    items.push(new Item(form));
+    var item = new Item(form);
+    items.push(item);
+    if (item.restore()) item.queue(false);
   });
 
   // A failed save keeps its item's unsaved state; the network coming back retries them all.

@@ -148,3 +148,33 @@ def test_a_failed_save_says_so_and_is_sent_when_the_network_returns(
         inspector.check_page()
     item.refresh_from_db()
     assert item.result == "pass"
+
+
+def test_an_answer_that_could_not_be_saved_survives_closing_the_tab(
+    open_browser, journey_factory, personas, started
+):
+    journey = journey_factory(None, "save_survives_closed_tab")
+    inspector = open_browser(PHONE, journey)
+    page = inspector.page
+    item = started.items.get(position=2)
+    with journey.step("登录并打开检查记录"):
+        inspector.login(personas.inspector)
+        inspector.goto("inspections:detail", started.pk)
+    row = page.locator(f"#item-{item.pk}")
+    with journey.step("断网时填写：保存失败"):
+        inspector.context.set_offline(True)
+        row.get_by_text("✗ 不合格", exact=True).click()
+        row.get_by_label("说明", exact=True).fill("台账缺三个月")
+        row.get_by_label("说明", exact=True).press("Tab")
+        expect(row.locator("[data-status]")).to_contain_text("保存失败")
+    with journey.step("关闭页面，联网后重新打开：填写恢复并保存"):
+        page.close()
+        inspector.context.set_offline(False)
+        page = inspector.context.new_page()
+        journey.page = page
+        page.goto(inspector.base + f"/inspections/{started.pk}/")
+        row = page.locator(f"#item-{item.pk}")
+        expect(row.locator("[data-mark]")).to_have_text("✗ 不合格")
+        expect(row.get_by_label("说明", exact=True)).to_have_value("台账缺三个月")
+    item.refresh_from_db()
+    assert (item.result, item.note) == ("fail", "台账缺三个月")
