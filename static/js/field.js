@@ -393,6 +393,10 @@
       });
       undo.id = "field-undo";
       var signature = el("input", { type: "text", class: "form-control", maxlength: "50", value: draft.representative || "" });
+      signature.addEventListener("change", function () {
+        draft.representative = signature.value.trim();
+        db.put("drafts", draft);
+      });
       var finish = el("button", { type: "button", class: "btn btn-primary w-100", text: T.finish });
       var problem = el("div", { class: "text-danger small mb-2", role: "alert" });
       finish.addEventListener("click", function () {

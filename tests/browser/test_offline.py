@@ -134,3 +134,44 @@ def test_an_inspection_filled_offline_reaches_the_server_once(
     assert Hazard.objects.count() == 2
     assert HazardPhoto.objects.count() == 2
     assert InspectionItem.objects.exclude(photo="").count() == 2
+
+
+def test_a_refused_record_is_shown_kept_and_exportable(
+    open_browser, journey_factory, personas, enterprise_a1, live_server, tmp_path
+):
+    """The template is withdrawn while the phone is offline: 同步 says so in Chinese, the
+    records stay on the phone, and 导出 saves them as a file."""
+    import json
+
+    enterprise_a1.inspectors.add(personas.inspector)
+    template = _checklist()
+    journey = journey_factory(None, "offline_conflict")
+    inspector = open_browser(PHONE, journey)
+    context, page = inspector.context, inspector.page
+    url = _field_url(live_server)
+    with journey.step("联网时打开，断网后开始检查"):
+        inspector.login(personas.inspector)
+        page.goto(url)
+        expect(page.locator("#field-ready")).to_contain_text("可离线使用")
+        context.set_offline(True)
+        page.get_by_label("检查表").select_option(label=template.name)
+        page.get_by_role("button", name="开始检查").click()
+        page.locator("li[data-item]").first.get_by_text("✓ 合格", exact=True).click()
+        page.get_by_role("link", name="返回").click()
+        expect(page.locator("#field-unsynced")).to_have_text("未同步 1 条")
+    template.is_active = False
+    template.save()
+    with journey.step("恢复网络：检查表已停用，记录保留"):
+        context.set_offline(False)
+        page.get_by_role("button", name="同步", exact=True).click()
+        expect(page.locator("#field-outbox")).to_contain_text("该检查表已停用")
+        expect(page.locator("#field-unsynced")).to_have_text("未同步 1 条")
+    assert not Inspection.objects.exists()
+    with journey.step("导出未同步数据"):
+        with page.expect_download() as download:
+            page.get_by_role("button", name="导出未同步数据").click()
+        path = tmp_path / "export.json"
+        download.value.save_as(path)
+    data = json.loads(path.read_text())
+    assert data["drafts"][0]["enterprise"]["name"] == enterprise_a1.name
+    assert data["outbox"][0]["error"].startswith("该检查表已停用")
