@@ -10,7 +10,12 @@ class NotificationsConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from hazards.models import HazardEvent
+        from jobs import registry
+        from notifications.services import hourly
         from notifications.signals import hazard_event_saved
+
+        # The worker's hourly housekeeping: the day's round once, retries every hour.
+        registry.register_hourly(hourly)
 
         # Workflow events that notify (申请延期, 移送县级, 督办单) do so after their
         # transaction commits; hazards.workflow knows nothing of notifications.

@@ -93,3 +93,10 @@ def test_a_failing_round_does_not_stop_the_worker(hazard, monkeypatch, caplog):
     with travel(datetime.date(2026, 3, 20)):
         assert services.hourly() is None
     assert "reminder round failed" in caplog.text
+
+
+def test_the_app_registers_its_hourly_work_with_the_worker():
+    from jobs import registry
+    from notifications.services import hourly
+
+    assert hourly in registry.hourly_tasks()

@@ -23,7 +23,6 @@ from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME
 from django_tasks_db.management.commands.db_worker import Worker
 
 from jobs import registry, services
-from notifications import services as notifications
 
 
 class Command(BaseCommand):
@@ -77,7 +76,6 @@ class Command(BaseCommand):
         deleted = services.purge_expired()
         for task in registry.hourly_tasks():  # what the apps registered (jobs.registry)
             task()
-        notifications.hourly()  # reminders round (idempotent) and digest deliveries due
         if verbosity and (dead or deleted):
             self.stdout.write(
                 _("已标记中止任务 %(dead)d 个，删除过期任务 %(deleted)d 个。")
