@@ -54,6 +54,11 @@ class InspectionError(Exception):
 # --- one-time keys ----------------------------------------------------------------------
 
 
+class KeyRefused(InspectionError, workflow.WorkflowError):
+    """A one-time key that another user's record (or another kind of record) already
+    holds: refused with a message on every page, the inspection ones and the hazard ones."""
+
+
 def once(key, kind, *, by, create, fetch):
     """Create a record at most once per one-time ``key`` (a UUID from the form or the phone).
 
@@ -80,7 +85,7 @@ def once(key, kind, *, by, create, fetch):
             record.repeated = False
             return record
     if found.kind != kind or found.created_by_id != by.pk:
-        raise InspectionError(_("该提交的一次性令牌无效，请刷新页面后重新填写。"))
+        raise KeyRefused(_("该提交的一次性令牌无效，请刷新页面后重新填写。"))
     record = fetch(found.object_id)
     record.repeated = True
     return record

@@ -112,3 +112,22 @@ def test_back_and_submit_without_the_photos_shows_the_hazard_already_registered(
     hazard = Hazard.objects.get()
     assert again.redirect_chain[-1][0] == reverse("hazards:detail", args=[hazard.pk])
     assert "重复提交未再新建" in again.content.decode()
+
+
+def test_a_key_another_user_used_is_refused_with_a_message(client, personas, enterprise_a1):
+    url = reverse("hazards:register") + f"?enterprise={enterprise_a1.pk}"
+    data = {
+        "level": "general",
+        "category": "condition",
+        "subject": "other",
+        "description": "消防通道堆放杂物",
+        "found_on": timezone.localdate().isoformat(),
+        "client_key": str(uuid.uuid4()),
+    }
+    login(client, personas.inspector)
+    client.post(url, {**data, "photos": jpeg_upload()})
+    login(client, personas.inspector2)
+    refused = client.post(url, {**data, "photos": jpeg_upload()})
+    assert refused.status_code == 400
+    assert "一次性令牌无效" in refused.content.decode()
+    assert Hazard.objects.count() == 1
