@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from inspections import services
 from tests.browser.conftest import PHONE
 from tests.browser.test_journeys import _checklist
+from tests.factories import make_hazard
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,6 +24,7 @@ def test_the_field_pages_fit_a_phone(open_browser, journey_factory, personas, en
         on=timezone.localdate(),
     )
     services.pass_remaining(inspection, by=personas.inspector)
+    make_hazard(enterprise_a1, personas.inspector, "deadline", description="配电箱未接地" * 6)
     services.submit(inspection, by=personas.inspector, representative="王安全")
     journey = journey_factory(None, "phone_pages")
     inspector = open_browser(PHONE, journey)
@@ -39,6 +41,10 @@ def test_the_field_pages_fit_a_phone(open_browser, journey_factory, personas, en
     with journey.step("检查登记表（打印页）"):
         inspector.goto("inspections:print", inspection.pk)
         expect(page.get_by_role("button", name="打印")).to_be_visible()
+        inspector.check_page()
+    with journey.step("整改通知书（企业全部待整改隐患，打印页）"):
+        inspector.goto("hazards:notice_enterprise", query=f"?enterprise={enterprise_a1.pk}")
+        expect(page.locator("article.print-form, .print-form").first).to_be_visible()
         inspector.check_page()
     with journey.step("选择企业开始检查"):
         inspector.goto("inspections:pick")
