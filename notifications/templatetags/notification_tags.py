@@ -6,6 +6,6 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def notification_digest(context):
-    """The signed-in user's digest (unread counts by cause, the newest unread)."""
-    return services.digest(context["request"].user)
+def notification_digest(context, limit=10):
+    """The signed-in user's digest (unread counts by cause, the newest ``limit`` unread)."""
+    return services.digest(context["request"].user, limit=limit)

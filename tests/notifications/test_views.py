@@ -219,3 +219,12 @@ def test_my_work_says_when_there_is_nothing_unread(client, personas):
     login(client, personas.inspector)
     html = client.get(reverse("hazards:my_work")).content.decode()
     assert "没有未读提醒" in html
+
+
+def test_my_work_lists_the_newest_five_and_links_to_the_rest(client, personas):
+    for i in range(7):
+        notify(personas.inspector, text=f"提醒{i}号")
+    login(client, personas.inspector)
+    html = client.get(reverse("hazards:my_work")).content.decode()
+    assert sum(f"提醒{i}号" in html for i in range(7)) == 5
+    assert "查看全部 7 条未读" in html
