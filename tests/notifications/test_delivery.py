@@ -178,3 +178,24 @@ def test_a_delivery_is_given_up_after_the_last_attempt(hazard, grid, settings):
     assert delivery.given_up and delivery.attempts == 2
     with time_machine.travel(at(LATE) + datetime.timedelta(days=2), tick=False):
         assert deliver_due() == (0, 0)
+
+
+def test_an_administrator_queues_a_given_up_delivery_again_from_the_admin(
+    hazard, grid, settings, client, personas
+):
+    settings.NOTIFY_MAX_ATTEMPTS = 1
+    WebhookTarget.objects.create(township=grid.town_a, url=f"http://127.0.0.1:{closed_port()}/")
+    with travel(LATE):
+        run_round()
+    delivery = Delivery.objects.get()
+    assert delivery.given_up
+    login(client, personas.admin)
+    changelist = reverse("admin:notifications_delivery_changelist")
+    assert "已放弃" in client.get(changelist).content.decode()
+    with travel(LATE, hour=9):
+        response = client.post(
+            changelist, {"action": "retry_now", "_selected_action": [delivery.pk]}, follow=True
+        )
+    assert "已安排 1 条在下一次后台处理时发送" in response.content.decode()
+    delivery.refresh_from_db()
+    assert delivery.next_try == at(LATE, hour=9)
