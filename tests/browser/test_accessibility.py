@@ -75,6 +75,21 @@ def _job_kind_names(monkeypatch):
         )
 
 
+# On a phone every checkbox and radio is a target of at least 44 × 44 px: the input, or
+# the row (.form-check) or label that holds it and that a tap on selects it too.
+_SMALL_TARGETS = """() => {
+  const small = [];
+  for (const el of document.querySelectorAll('input[type=checkbox], input[type=radio]')) {
+    const own = el.classList.contains('btn-check') ? document.querySelector(`label[for="${el.id}"]`) : el;
+    if (!own || !own.getClientRects().length) continue;  // not shown
+    const target = el.closest('.form-check, label') || own;
+    const r = target.getBoundingClientRect();
+    if (r.height < 43.5 || r.width < 43.5) small.push(`${el.name || el.id}: ${Math.round(r.width)}×${Math.round(r.height)}`);
+  }
+  return small;
+}"""
+
+
 def html_pages(user, objects):
     """{url name: url} of every page that answers ``user`` with HTML."""
     client = login(Client(), user)
@@ -100,8 +115,10 @@ class Audit:
         self.page = self.person.page
         self.label = label
         self.violations = []  # (page, rule id, impact, [node summaries])
+        self.seen = []  # every page checked, by name
 
     def check(self, what):
+        self.seen.append(what)
         page = self.page
         page.wait_for_load_state("load")
         for v in page.evaluate(_RUN_AXE, WCAG_AA):
@@ -110,6 +127,9 @@ class Audit:
         if missing:
             self.violations.append((what, "aria-describedby-target", "serious", missing))
         if self.person.viewport is PHONE:
+            small = page.evaluate(_SMALL_TARGETS)
+            if small:
+                self.violations.append((what, "target-size-44px", "serious", small))
             wide, inner = page.evaluate(
                 "() => [document.documentElement.scrollWidth, window.innerWidth]"
             )
@@ -134,10 +154,11 @@ def _record(audits):
     if not target:
         return
     path = Path(target)
-    data = json.loads(path.read_text()) if path.exists() else {"views": 0, "rules": {}}
+    data = json.loads(path.read_text()) if path.exists() else {"views": 0, "rules": {}, "pages": {}}
     rules = Counter(data["rules"])
     for audit in audits:
-        data["views"] += audit.views
+        data["views"] += len(audit.seen)
+        data["pages"][audit.label] = audit.seen
         for _what, rule, _impact, nodes in audit.violations:
             rules[rule] += len(nodes)
     data["rules"] = dict(rules.most_common())
@@ -145,12 +166,23 @@ def _record(audits):
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1))
 
 
-def _sweep(audit, user, pages, objects):
+# Pages a URL alone does not reach: they need the enterprise they start from.
+WITH_ENTERPRISE = ["hazards:register", "inspections:start"]
+
+
+def _sweep(audit, user, pages, objects, larger):
     audit.person.login(user)
-    audit.views = 0
+    if larger:
+        expect(audit.page.locator("html")).to_have_class("text-larger")
+    else:
+        expect(audit.page.locator("html")).not_to_have_class("text-larger")
     for name, url in pages.items():
         audit.visit(url, name)
-        audit.views += 1
+    enterprise = objects["enterprises:detail"]["pk"]
+    for name in WITH_ENTERPRISE:
+        response = audit.page.goto(reverse(name) + f"?enterprise={enterprise}")
+        if response.status == 200:  # a role that may not register or inspect gets 403
+            audit.check(f"{name} (enterprise {enterprise})")
     # The hazard detail page with every action form open.
     detail = reverse("hazards:detail", args=[objects["hazards:detail"]["pk"]])
     if "hazards:detail" in pages:
@@ -159,17 +191,14 @@ def _sweep(audit, user, pages, objects):
             "() => document.querySelectorAll('details').forEach(d => d.open = true)"
         )
         audit.check("hazards:detail (办理 forms open)")
-        audit.views += 1
     # A form that failed validation: 登记隐患 sent empty.
     if "hazards:register" in pages:
-        enterprise = objects["enterprises:detail"]["pk"]
         audit.page.goto(reverse("hazards:register") + f"?enterprise={enterprise}")
         form = audit.page.locator("#register-form")
         form.evaluate("f => { f.noValidate = true; }")
         form.get_by_role("button", name="登记").click()
         expect(audit.page.locator(".invalid-feedback").first).to_be_visible()
         audit.check("hazards:register (sent empty)")
-        audit.views += 1
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -191,7 +220,7 @@ def test_every_page_passes_axe_wcag_21_aa(
     for viewport, size in ((PHONE, "phone"), (DESKTOP, "desktop")):
         mode = "larger" if larger else "normal"
         audit = Audit(open_browser, journey_factory, viewport, f"{role}_{size}_{mode}")
-        _sweep(audit, user, pages, township_a)
+        _sweep(audit, user, pages, township_a, larger)
         audits.append(audit)
     _record(audits)
     failures = "\n".join(a.report() for a in audits if a.violations)
@@ -206,8 +235,17 @@ def test_the_larger_text_toggle_scales_the_type_and_keeps_the_phone_page_narrow(
     page = inspector.page
     with journey.step("登录"):
         inspector.login(personas.inspector)
+    with journey.step("键盘：第一个 Tab 到“跳到正文”，回车后焦点在正文"):
+        inspector.goto("hazards:my_work")
+        page.keyboard.press("Tab")
+        skip = page.get_by_role("link", name="跳到正文")
+        expect(skip).to_be_focused()
+        expect(skip).to_be_in_viewport()
+        page.keyboard.press("Enter")
+        expect(page.locator("main#content")).to_be_focused()
     base = page.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)")
     with journey.step("打开大字模式"):
+        page.get_by_role("button", name="菜单").click()
         page.get_by_role("button", name="大字模式").click()
         expect(page.locator("html")).to_have_class("text-larger")
         inspector.check_page()
