@@ -87,6 +87,17 @@ NOT_YET_REFERRED = Guard(
     lambda hazard, user, today: hazard.referred_at is None,
     _l("该重大隐患已移送县级。"),
 )
+# Once a major hazard is referred to the county or listed (挂牌督办), the county decides.
+COUNTY_ONCE_REFERRED = Guard(
+    lambda hazard, user, today: (
+        not (
+            hazard.level == Level.MAJOR and (hazard.referred_at is not None or hazard.listing_level)
+        )
+        or roles.role_of(user) == roles.COUNTY
+    ),
+    _l("该重大隐患已移送县级或挂牌督办，只有县级用户可以作废、延期或批准延期。"),
+    refusal=NotAllowed,
+)
 OVERDUE_OR_MAJOR = Guard(
     lambda hazard, user, today: hazard.level == Level.MAJOR or hazard.is_overdue(today),
     _l("督办单只针对逾期未整改或重大隐患。"),
@@ -393,7 +404,7 @@ def request_extension(hazard, *, by, until, reason, at=None):
     target=None,
     roles=SUPERVISORS,
     label=_l("批准延期"),
-    guards=(REQUEST_PENDING,),
+    guards=(REQUEST_PENDING, COUNTY_ONCE_REFERRED),
     page=True,
     form="hazards.forms.ApproveExtensionForm",
     url="approve-extension",
@@ -459,6 +470,7 @@ def _drop_pending_request(hazard):
     target=None,
     roles=SUPERVISORS,
     label=_l("延期"),
+    guards=(COUNTY_ONCE_REFERRED,),
     page=True,
     form="hazards.forms.ExtendDeadlineForm",
     url="extend",
@@ -686,6 +698,7 @@ def issue_order(
     target=S.VOID,
     roles=SUPERVISORS,
     label=_l("作废"),
+    guards=(COUNTY_ONCE_REFERRED,),
     page=True,
     form="hazards.forms.VoidForm",
     url="void",
