@@ -191,7 +191,18 @@ def _sweep(audit, user, pages, objects, larger):
             "() => document.querySelectorAll('details').forEach(d => d.open = true)"
         )
         audit.check("hazards:detail (办理 forms open)")
-    # A form that failed validation: 登记隐患 sent empty.
+    # Forms that failed validation: 开始检查 with no inspector ticked, 登记隐患 sent empty.
+    if "inspections:list" in pages:
+        response = audit.page.goto(reverse("inspections:start") + f"?enterprise={enterprise}")
+        if response.status == 200:
+            form = audit.page.locator("form").filter(has=audit.page.locator("[name=inspectors]"))
+            form.evaluate(
+                "f => { f.noValidate = true;"
+                " f.querySelectorAll('[name=inspectors]').forEach(c => c.checked = false); }"
+            )
+            form.get_by_role("button", name="开始检查").click()
+            expect(audit.page.locator(".invalid-feedback").first).to_be_visible()
+            audit.check("inspections:start (no inspector)")
     if "hazards:register" in pages:
         audit.page.goto(reverse("hazards:register") + f"?enterprise={enterprise}")
         form = audit.page.locator("#register-form")
