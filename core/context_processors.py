@@ -7,27 +7,39 @@ from grid import roles, scoping
 
 # (url name, label, roles that see it). Each app adds its entries here.
 NAV = [
-    ("home", _("首页"), {roles.INSPECTOR, roles.SUPERVISOR, roles.COUNTY, roles.ADMIN}),
+    (
+        "home",
+        _("首页"),
+        {roles.INSPECTOR, roles.SUPERVISOR, roles.COUNTY, roles.ADMIN, roles.ENTERPRISE},
+    ),
     ("hazards:my_work", _("我的工作"), {roles.INSPECTOR, roles.SUPERVISOR}),
-    ("hazards:list", _("隐患台账"), {roles.INSPECTOR, roles.SUPERVISOR, roles.COUNTY, roles.ADMIN}),
+    (
+        "hazards:list",
+        _("隐患台账"),
+        {roles.INSPECTOR, roles.SUPERVISOR, roles.COUNTY, roles.ADMIN, roles.ENTERPRISE},
+    ),
     ("hazards:overdue", _("逾期督办"), {roles.SUPERVISOR, roles.COUNTY, roles.ADMIN}),
     (
         "inspections:list",
         _("检查记录"),
         {roles.INSPECTOR, roles.SUPERVISOR, roles.COUNTY, roles.ADMIN},
     ),
-    ("enterprises:list", _("企业"), {roles.INSPECTOR, roles.SUPERVISOR, roles.COUNTY, roles.ADMIN}),
+    (
+        "enterprises:list",
+        _("企业"),
+        {roles.INSPECTOR, roles.SUPERVISOR, roles.COUNTY, roles.ADMIN, roles.ENTERPRISE},
+    ),
     ("reports:dashboard", _("统计"), {roles.SUPERVISOR, roles.COUNTY, roles.ADMIN}),
     ("reports:periods", _("报表期"), {roles.SUPERVISOR, roles.COUNTY}),
     (
         "jobs:list",
         _("我的导出/导入"),
-        {roles.INSPECTOR, roles.SUPERVISOR, roles.COUNTY, roles.ADMIN},
+        {roles.INSPECTOR, roles.SUPERVISOR, roles.COUNTY, roles.ADMIN, roles.ENTERPRISE},
     ),
     (
         "criteria:list",
         _("判定标准"),
-        {roles.INSPECTOR, roles.SUPERVISOR, roles.COUNTY, roles.ADMIN},
+        {roles.INSPECTOR, roles.SUPERVISOR, roles.COUNTY, roles.ADMIN, roles.ENTERPRISE},
     ),
     # A page permission (grid.scoping) instead of a set of roles: the nav shows the page to
     # exactly those the page lets in.

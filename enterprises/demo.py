@@ -2,7 +2,14 @@
 valid credit codes, each with the inspectors whose cells cover its village as 包保."""
 
 from core.demo import COUNTY_NAME
-from enterprises.models import Enterprise, EnterpriseStatus, Industry, RiskColour, Scale
+from enterprises.models import (
+    Enterprise,
+    EnterpriseAccount,
+    EnterpriseStatus,
+    Industry,
+    RiskColour,
+    Scale,
+)
 from enterprises.validators import ALPHABET, check_character
 from grid import roles
 
@@ -149,6 +156,32 @@ def plan_county(plan):
             }
         )
     plan.data["enterprises"] = enterprises
+    plan_accounts(plan)
+
+
+# Demo enterprise accounts (role 企业): the first operating enterprise of each of the first
+# townships, logging in as its 安全负责人. No random draw, so the rest of the plan is as before.
+ACCOUNT_TOWNSHIPS = 2
+
+
+def plan_accounts(plan):
+    townships = [t["name"] for t in plan.data["townships"]][:ACCOUNT_TOWNSHIPS]
+    for t_index, township in enumerate(townships, start=1):
+        index = next(
+            i
+            for i, e in enumerate(plan.data["enterprises"])
+            if e["village"][0] == township and e["status"] == EnterpriseStatus.OPERATING
+        )
+        spec = plan.data["enterprises"][index]
+        plan.data["users"].append(
+            {
+                "username": f"qy{t_index}",
+                "name": spec["safety_officer"],
+                "role": roles.ENTERPRISE,
+                "cells": [],
+                "enterprise": index,
+            }
+        )
 
 
 def _covers(cells, village):
@@ -183,5 +216,20 @@ def build_county(county, data):
         for user in covering or [supervisor_of[village[0]]]:
             links.append(through(enterprise_id=enterprise.pk, user_id=user.pk))
     through.objects.bulk_create(links)
+
+    # The demo accounts' users were made by grid.demo with the other users.
+    accounts = {u.username: u for u in county.users.get(roles.ENTERPRISE, [])}
+    EnterpriseAccount.objects.bulk_create(
+        [
+            EnterpriseAccount(
+                user=accounts[spec["username"]],
+                enterprise=enterprises[spec["enterprise"]],
+                phone=data["enterprises"][spec["enterprise"]]["phone"],
+                must_change_password=False,  # the demo password is printed on purpose
+            )
+            for spec in data["users"]
+            if "enterprise" in spec
+        ]
+    )
 
     county.enterprises = enterprises

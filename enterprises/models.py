@@ -131,3 +131,37 @@ class Enterprise(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class EnterpriseAccount(models.Model):
+    """The login of one enterprise (role 企业, grid.roles.ENTERPRISE): its user sees that
+    enterprise alone (grid.scoping). Deactivated with the user, never deleted."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="enterprise_account",
+        verbose_name=_("用户"),
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="accounts", verbose_name=_("企业")
+    )
+    phone = models.CharField(_("手机号"), max_length=24, blank=True, validators=[phone_validator])
+    must_change_password = models.BooleanField(_("首次登录须修改密码"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("创建人"),
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("企业账号")
+        verbose_name_plural = _("企业账号")
+        ordering = ["enterprise_id", "id"]
+
+    def __str__(self):
+        return f"{self.enterprise} {self.user.username}"

@@ -146,9 +146,9 @@ def demo_logins():
     User = get_user_model()
     found = {
         u.username: u
-        for u in User.objects.filter(username__in=usernames, is_active=True).prefetch_related(
-            "grid_assignments__cell"
-        )
+        for u in User.objects.filter(username__in=usernames, is_active=True)
+        .select_related("enterprise_account__enterprise")
+        .prefetch_related("grid_assignments__cell")
     }
     checked = {}  # password hash → still the demo password? (one hash check per distinct hash)
     rows = []
@@ -161,5 +161,8 @@ def demo_logins():
         password = DEMO_PASSWORD if checked[user.password] else "（已修改）"
         role = roles.role_of(user)
         cells = "、".join(a.cell.full_name() or a.cell.name for a in user.grid_assignments.all())
+        account = getattr(user, "enterprise_account", None)
+        if account is not None:
+            cells = account.enterprise.name  # an enterprise account: its one enterprise
         rows.append((username, password, str(roles.LABELS.get(role, "")), cells or "全部"))
     return rows

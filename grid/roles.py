@@ -1,4 +1,4 @@
-"""The four roles of docs/domain.md, as Django groups created by a data migration."""
+"""The roles of docs/domain.md, as Django groups created by data migrations."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -6,6 +6,8 @@ INSPECTOR = "inspector"
 SUPERVISOR = "supervisor"
 COUNTY = "county"
 ADMIN = "admin"
+# 企业: an account of one enterprise (enterprises.EnterpriseAccount), scoped to it alone.
+ENTERPRISE = "enterprise"
 
 # Group names are what administrators see in the admin.
 GROUP_NAMES = {
@@ -13,15 +15,17 @@ GROUP_NAMES = {
     SUPERVISOR: "乡镇监管",
     COUNTY: "县级",
     ADMIN: "管理员",
+    ENTERPRISE: "企业",
 }
 LABELS = {
     INSPECTOR: _("网格员"),
     SUPERVISOR: _("乡镇监管"),
     COUNTY: _("县级"),
     ADMIN: _("管理员"),
+    ENTERPRISE: _("企业"),
 }
-# Higher rank wins when a user is in several groups.
-RANK = {INSPECTOR: 1, SUPERVISOR: 2, COUNTY: 3, ADMIN: 4}
+# Higher rank wins when a user is in several groups; staff roles outrank 企业.
+RANK = {ENTERPRISE: 0, INSPECTOR: 1, SUPERVISOR: 2, COUNTY: 3, ADMIN: 4}
 BY_GROUP = {v: k for k, v in GROUP_NAMES.items()}
 
 

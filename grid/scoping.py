@@ -18,21 +18,30 @@ _CACHE_ATTR = "_hazardtrack_scope"
 
 
 class Scope:
-    """The ids that bound what one user sees. ``everything`` means no filter at all."""
+    """The ids that bound what one user sees. ``everything`` means no filter at all.
 
-    def __init__(self, everything=False, township_ids=(), cell_ids=()):
+    An enterprise account (role 企业) has ``enterprise_id``: it sees that one enterprise and
+    its records, whatever their township or cell, and nothing else."""
+
+    def __init__(self, everything=False, township_ids=(), cell_ids=(), enterprise_id=None):
         self.everything = everything
         self.township_ids = frozenset(township_ids)
         self.cell_ids = frozenset(cell_ids)
+        self.enterprise_id = enterprise_id
 
     @property
     def empty(self):
-        return not (self.everything or self.township_ids or self.cell_ids)
+        return not (self.everything or self.township_ids or self.cell_ids or self.enterprise_id)
 
-    def q(self, prefix=""):
-        """A Q object limiting a model with ``township`` and ``cell`` fields (via prefix)."""
+    def q(self, prefix="", enterprise_key="enterprise_id"):
+        """A Q object limiting a model with ``township`` and ``cell`` fields (via prefix).
+
+        For an enterprise account the filter is ``enterprise_key`` (the model's path to
+        its enterprise: ``limit`` finds it) equal to the account's enterprise."""
         if self.everything:
             return Q()
+        if self.enterprise_id is not None:
+            return Q(**{f"{prefix}{enterprise_key}": self.enterprise_id})
         q = Q(pk__in=[])
         if self.township_ids:
             q |= Q(**{f"{prefix}township_id__in": sorted(self.township_ids)})
@@ -41,6 +50,9 @@ class Scope:
         return q
 
     def contains(self, township_id, cell_id):
+        """By place only: an enterprise account contains no place (use ``can_see``)."""
+        if self.enterprise_id is not None:
+            return False
         return self.everything or township_id in self.township_ids or cell_id in self.cell_ids
 
 
@@ -51,8 +63,11 @@ def scope_of(user):
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    if roles.role_of(user) == roles.ADMIN:
+    role = roles.role_of(user)
+    if role == roles.ADMIN:
         scope = Scope(everything=True)
+    elif role == roles.ENTERPRISE:
+        scope = _enterprise_scope(user)
     else:
         assigned = list(
             GridCell.objects.filter(assignments__user=user, is_active=True).only(
@@ -79,6 +94,16 @@ def scope_of(user):
     return scope
 
 
+def _enterprise_scope(user):
+    """The one enterprise of an active enterprise account; no account, nothing."""
+    from enterprises.models import EnterpriseAccount
+
+    enterprise_id = (
+        EnterpriseAccount.objects.filter(user=user).values_list("enterprise_id", flat=True).first()
+    )
+    return Scope(enterprise_id=enterprise_id)
+
+
 def forget(user):
     """Drop the cached scope (after assignments change in the same request)."""
     if hasattr(user, _CACHE_ATTR):
@@ -97,6 +122,8 @@ def cells_for(user):
     qs = GridCell.objects.all()
     if scope.everything:
         return qs
+    if scope.enterprise_id is not None:
+        return qs.none()  # an enterprise account answers for no grid cell
     return qs.filter(
         Q(township_id__in=sorted(scope.township_ids)) | Q(pk__in=sorted(scope.cell_ids))
     )
@@ -107,13 +134,36 @@ def townships_for(user):
     qs = GridCell.objects.filter(level=GridCell.Level.TOWNSHIP)
     if scope.everything:
         return qs
+    if scope.enterprise_id is not None:
+        return qs.none()
     cell_townships = GridCell.objects.filter(pk__in=sorted(scope.cell_ids)).values("township_id")
     return qs.filter(Q(pk__in=sorted(scope.township_ids)) | Q(pk__in=cell_townships))
 
 
+def enterprise_key(model):
+    """The path from ``model`` to the enterprise its records belong to."""
+    label = model._meta.label
+    if label == "enterprises.Enterprise":
+        return "id"
+    if label == "hazards.SupervisionOrder":
+        return "hazard__enterprise_id"
+    return "enterprise_id"
+
+
+def _model_at(model, prefix):
+    for name in filter(None, prefix.split("__")):
+        model = model._meta.get_field(name).related_model
+    return model
+
+
 def limit(queryset, user, prefix=""):
-    """Limit any queryset whose model (or ``prefix`` relation) has township and cell fields."""
-    return queryset.filter(scope_of(user).q(prefix))
+    """Limit any queryset whose model (or ``prefix`` relation) has township and cell fields
+    (and, for enterprise accounts, a path to its enterprise: ``enterprise_key``)."""
+    scope = scope_of(user)
+    key = "enterprise_id"
+    if scope.enterprise_id is not None:
+        key = enterprise_key(_model_at(queryset.model, prefix))
+    return queryset.filter(scope.q(prefix, key))
 
 
 def enterprises_for(user):
@@ -147,8 +197,21 @@ def orders_for(user):
 
 
 def can_see(user, obj):
-    """True when ``obj`` (anything with township_id and cell_id) lies in the user's scope."""
-    return scope_of(user).contains(getattr(obj, "township_id", None), getattr(obj, "cell_id", None))
+    """True when ``obj`` (anything with township_id and cell_id) lies in the user's scope;
+    for an enterprise account, when it is that enterprise or one of its records."""
+    scope = scope_of(user)
+    if scope.enterprise_id is not None and not scope.everything:
+        return _enterprise_id_of(obj) == scope.enterprise_id
+    return scope.contains(getattr(obj, "township_id", None), getattr(obj, "cell_id", None))
+
+
+def _enterprise_id_of(obj):
+    value = obj
+    for name in enterprise_key(type(obj)).split("__"):
+        value = getattr(value, name, None)
+        if value is None:
+            return None
+    return value
 
 
 def get_or_404(queryset, **lookup):
@@ -161,7 +224,8 @@ def get_or_404(queryset, **lookup):
 # Master-data and page permissions by role. Hazard transitions have their own rules in
 # hazards.workflow, which also calls ``require`` for the scope check.
 _ALLOWED = {
-    "view": {roles.INSPECTOR, roles.SUPERVISOR, roles.COUNTY, roles.ADMIN},
+    # An enterprise account reads its own enterprise's records (scope_of limits it).
+    "view": {roles.INSPECTOR, roles.SUPERVISOR, roles.COUNTY, roles.ADMIN, roles.ENTERPRISE},
     "enterprise.edit": {roles.SUPERVISOR, roles.COUNTY, roles.ADMIN},
     "enterprise.import": {roles.ADMIN},
     "hazard.import": {roles.ADMIN, roles.COUNTY},
@@ -176,6 +240,8 @@ _ALLOWED = {
     # "report.view"; a township supervisor writes the 统计分析 of their own township.
     "period.close": {roles.COUNTY},
     "period.analyse": {roles.SUPERVISOR, roles.COUNTY},
+    # Enterprise accounts (enterprises.accounts): created and deactivated by these.
+    "account.manage": {roles.SUPERVISOR, roles.ADMIN},
 }
 
 

@@ -1,0 +1,103 @@
+"""An enterprise account (role 企业) sees its own enterprise and nothing else, everywhere."""
+
+import pytest
+from django.urls import reverse
+
+from enterprises.models import EnterpriseAccount
+from grid import roles, scoping
+from hazards.models import Hazard, HazardPhoto, SupervisionOrder
+from inspections.models import Inspection
+from tests.conftest import login
+from tests.factories import UserFactory, make_hazard
+from tests.test_url_sweep import _ask, township_a  # noqa: F401 — the sweep's fixture
+
+
+def account_for(enterprise, username):
+    user = UserFactory(username=username, role=roles.ENTERPRISE)
+    EnterpriseAccount.objects.create(user=user, enterprise=enterprise, must_change_password=False)
+    return user
+
+
+@pytest.fixture
+def own(enterprise_a1):
+    return account_for(enterprise_a1, "qy_a1")
+
+
+@pytest.fixture
+def neighbour(enterprise_a2):
+    """An account of another enterprise in the same village's township."""
+    return account_for(enterprise_a2, "qy_a2")
+
+
+@pytest.fixture
+def far(enterprise_b):
+    return account_for(enterprise_b, "qy_b")
+
+
+def test_an_enterprise_user_has_the_enterprise_role_and_that_enterprise_as_scope(
+    own, enterprise_a1
+):
+    assert roles.role_of(own) == roles.ENTERPRISE
+    scope = scoping.scope_of(own)
+    assert scope.enterprise_id == enterprise_a1.pk
+    assert not scope.everything and not scope.township_ids and not scope.cell_ids
+
+
+def test_an_enterprise_user_sees_its_own_records_only(
+    own, personas, enterprise_a1, enterprise_a2, enterprise_b
+):
+    mine = make_hazard(enterprise_a1, personas.inspector, "fixed")
+    make_hazard(enterprise_a2, personas.supervisor, "fixed")
+    make_hazard(enterprise_b, personas.other_inspector, "found")
+    assert list(scoping.enterprises_for(own)) == [enterprise_a1]
+    assert list(scoping.hazards_for(own)) == [mine]
+    assert list(scoping.limit(HazardPhoto.objects.all(), own, prefix="hazard__")) == list(
+        mine.photos.all()
+    )
+    assert scoping.can_see(own, mine) and scoping.can_see(own, enterprise_a1)
+    assert not scoping.can_see(own, enterprise_a2)
+    assert not scoping.cells_for(own).exists() and not scoping.townships_for(own).exists()
+
+
+def test_an_enterprise_user_sees_its_own_orders_and_inspections_only(
+    own,
+    township_a,  # noqa: F811 — the sweep's fixture
+    far,
+):
+    assert scoping.orders_for(own).count() == SupervisionOrder.objects.count() == 1
+    assert scoping.inspections_for(own).count() == Inspection.objects.count() == 2
+    assert scoping.orders_for(far).count() == 0
+    assert scoping.inspections_for(far).count() == 0
+    assert scoping.enforcement_for(far).count() == 0
+    assert scoping.hazards_for(far).count() == 0 < Hazard.objects.count()
+
+
+def test_a_deactivated_enterprise_user_sees_nothing(own, personas, enterprise_a1):
+    make_hazard(enterprise_a1, personas.inspector, "found")
+    own.is_active = False
+    own.save()
+    assert scoping.scope_of(own).empty
+    assert not scoping.hazards_for(own).exists()
+
+
+def test_a_user_of_the_enterprise_group_without_an_account_sees_nothing(personas, enterprise_a1):
+    make_hazard(enterprise_a1, personas.inspector, "found")
+    lost = UserFactory(username="qy_none", role=roles.ENTERPRISE)
+    assert scoping.scope_of(lost).empty
+    assert not scoping.hazards_for(lost).exists()
+    assert not scoping.enterprises_for(lost).exists()
+
+
+def test_every_url_with_an_id_answers_404_to_another_enterprise(
+    client,
+    township_a,  # noqa: F811 — the sweep's fixture
+    neighbour,
+    far,
+):
+    for user in (neighbour, far):
+        login(client, user)
+        answers = {
+            name: _ask(client, reverse(name, kwargs=kwargs)).status_code
+            for name, kwargs in township_a.items()
+        }
+        assert answers == dict.fromkeys(township_a, 404), user.username
