@@ -51,7 +51,7 @@ class ListingLevel(models.TextChoices):
     COUNTY = "county", _("县级挂牌督办")
 
 
-# --- The business terms of DESIGN.md ("The numbers"), each defined once. ----------------
+# --- The business terms of docs/domain.md#the-numbers, each defined once. ---------------
 # A term is written once, as a Q object of the as-of date. The reports (grouped
 # Count(filter=...)), the ledger's status filter and tabs, the exports and the badges all
 # read it: the SQL side through ``term.q(as_of)``, the Python side through
@@ -196,31 +196,6 @@ def overdue_days(hazard, as_of=None):
     return (as_of - hazard.deadline).days
 
 
-# The functions the reports and lists have always called, kept as the terms' Q objects.
-def q_counted():
-    return COUNTED.q()
-
-
-def q_rectified(as_of):
-    return RECTIFIED.q(as_of)
-
-
-def q_closed(as_of):
-    return CLOSED.q(as_of)
-
-
-def q_overdue(as_of):
-    return OVERDUE.q(as_of)
-
-
-def q_on_time(as_of):
-    return ON_TIME.q(as_of)
-
-
-def q_open(as_of=None):
-    return OPEN.q(as_of)
-
-
 class HazardQuerySet(models.QuerySet):
     def counted(self):
         """Hazards that count in statistics (VOID is kept but never counted)."""
@@ -232,9 +207,6 @@ class HazardQuerySet(models.QuerySet):
     def overdue(self, as_of=None):
         """逾期 on ``as_of`` (default: today in Asia/Shanghai)."""
         return self.filter(OVERDUE.q(as_of))
-
-    def rectified(self, as_of=None):
-        return self.filter(RECTIFIED.q(as_of))
 
 
 class Hazard(models.Model):
@@ -449,10 +421,6 @@ class Hazard(models.Model):
     def is_open(self):
         return OPEN.holds(self)
 
-    @property
-    def is_major(self):
-        return self.level == Level.MAJOR
-
     def is_overdue(self, as_of=None):
         """逾期 on ``as_of`` (default today): the OVERDUE term read in Python."""
         return OVERDUE.holds(self, as_of)
@@ -460,11 +428,6 @@ class Hazard(models.Model):
     def overdue_days(self, as_of=None):
         """Days overdue on ``as_of``; 0 when not overdue."""
         return overdue_days(self, as_of) or 0
-
-    @property
-    def is_rectified(self):
-        """已整改 as the official forms count it: general FIXED or CLOSED; major only CLOSED."""
-        return RECTIFIED.holds(self)
 
 
 class HazardEvent(models.Model):
@@ -607,9 +570,6 @@ class HazardStateQuerySet(models.QuerySet):
     def as_of(self, day):
         """The one interval of each hazard that holds at the end of ``day``."""
         return self.filter(valid_from__lte=day, valid_until__gt=day)
-
-    def counted(self):
-        return self.exclude(status=Status.VOID)
 
 
 class HazardState(models.Model):

@@ -173,10 +173,6 @@ def overdue_board(user, as_of):
     return sorted(groups, key=lambda g: tree_key(g.township))
 
 
-def overdue_count(user, as_of):
-    return scoping.hazards_for(user).filter(OVERDUE.q(as_of)).count()
-
-
 def order_list(user, params=None):
     queryset = scoping.orders_for(user).select_related(
         "hazard", "hazard__enterprise", "township", "issued_by"

@@ -70,7 +70,7 @@ class ImportRecord(NamedTuple):
 
 
 def imported_status(deadline, fixed_on, closed_on):
-    """The state an imported row is in, read from its dates (DESIGN.md, import)."""
+    """The state an imported row is in, read from its dates (docs/domain.md, "Imports")."""
     if closed_on:
         return S.CLOSED
     if fixed_on:
