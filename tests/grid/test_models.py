@@ -56,3 +56,13 @@ def test_the_grids_order_reads_the_path_as_numbers_not_as_text(grid):
     late = make_cell("晚村", GridCell.Level.VILLAGE, grid.area_a)
     cells = in_tree_order(GridCell.objects.all())
     assert cells.index(late) < cells.index(grid.town_b)
+
+
+def test_the_cell_choice_field_lists_cells_in_the_grids_order(db):
+    from grid.forms import CellChoiceField
+
+    county = make_cell("示范县", GridCell.Level.COUNTY)
+    towns = [make_cell(f"镇{i}", GridCell.Level.TOWNSHIP, county) for i in range(12)]
+    field = CellChoiceField(queryset=GridCell.objects.order_by("path"), empty_label=None)
+    labels = [label.strip("\u3000") for _value, label in field.choices]
+    assert labels == ["示范县", *[t.name for t in towns]]
