@@ -7,6 +7,7 @@ class EnterprisesConfig(AppConfig):
     verbose_name = _("企业")
 
     def ready(self):
+        from enterprises import accounts  # noqa: F401 — connects the first-login signal
         from enterprises.imports import import_enterprises
         from jobs import registry
 

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from enterprises import services
-from enterprises.models import Enterprise
+from enterprises.models import Enterprise, phone_validator
 from enterprises.validators import normalize_uscc
 
 # A credit code is unique county-wide, so a code already taken is refused whoever holds
@@ -79,3 +79,31 @@ class EnterpriseForm(forms.ModelForm):
 
     def clean_uscc(self):
         return normalize_uscc(self.cleaned_data.get("uscc"))
+
+
+class AccountForm(forms.Form):
+    """A new enterprise account (enterprises.accounts.create_account)."""
+
+    username = forms.RegexField(
+        label=_("登录名"),
+        max_length=150,
+        regex=r"^[A-Za-z0-9_.-]{3,150}$",
+        error_messages={"invalid": _("登录名只能用字母、数字和 _ . -，至少3位。")},
+    )
+    name = forms.CharField(label=_("姓名"), max_length=150)
+    phone = forms.CharField(
+        label=_("手机号"), max_length=24, required=False, validators=[phone_validator]
+    )
+
+
+class BulkAccountsForm(forms.Form):
+    """The enterprises ticked on the enterprise list (``ids``), one account each."""
+
+    ids = forms.TypedMultipleChoiceField(coerce=int, choices=(), label=_("企业"))
+
+    def __init__(self, *args, enterprises, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.enterprises = enterprises
+        self.fields["ids"].choices = [(e.pk, e.name) for e in enterprises]
+        self.fields["ids"].error_messages["invalid_choice"] = _("所选企业不存在或不在您的辖区。")
+        self.fields["ids"].error_messages["required"] = _("请至少选择一家企业。")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from enterprises import views
+from enterprises import views, views_accounts
 
 app_name = "enterprises"
 
@@ -11,4 +11,12 @@ urlpatterns = [
     path("import/template.xlsx", views.import_template, name="import_template"),
     path("<int:pk>/", views.enterprise_detail, name="detail"),
     path("<int:pk>/edit/", views.enterprise_edit, name="edit"),
+    path("<int:pk>/accounts/", views_accounts.enterprise_accounts, name="accounts"),
+    path("accounts/new/", views_accounts.accounts_bulk, name="accounts_bulk"),
+    path(
+        "accounts/<int:pk>/deactivate/",
+        views_accounts.account_deactivate,
+        name="account_deactivate",
+    ),
+    path("password/", views_accounts.password_change, name="password_change"),
 ]

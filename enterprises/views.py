@@ -41,6 +41,7 @@ def enterprise_list(request):
             "page_obj": page,
             "can_edit": scoping.allowed(request.user, "enterprise.edit"),
             "can_import": scoping.allowed(request.user, "enterprise.import"),
+            "can_manage_accounts": scoping.allowed(request.user, "account.manage"),
         },
     )
 
@@ -63,6 +64,7 @@ def enterprise_detail(request, pk):
             "can_edit": scoping.allowed(user, "enterprise.edit"),
             "can_register": is_open and scoping.allowed(user, "hazard.register"),
             "can_inspect": is_open and scoping.allowed(user, "inspection.record"),
+            "can_manage_accounts": scoping.allowed(user, "account.manage"),
         },
     )
 

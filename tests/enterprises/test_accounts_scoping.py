@@ -101,3 +101,31 @@ def test_every_url_with_an_id_answers_404_to_another_enterprise(
             for name, kwargs in township_a.items()
         }
         assert answers == dict.fromkeys(township_a, 404), user.username
+
+
+@pytest.fixture
+def account_urls(own, enterprise_a1):
+    """The account URLs with an id (for tests/test_url_sweep.py's table)."""
+    account = own.enterprise_account
+    return {
+        "enterprises:accounts": {"pk": enterprise_a1.pk},
+        "enterprises:account_deactivate": {"pk": account.pk},
+    }
+
+
+def test_the_account_urls_answer_404_outside_the_scope(
+    client, personas, account_urls, neighbour, far
+):
+    for user in (personas.other_inspector, personas.other_supervisor, neighbour, far):
+        login(client, user)
+        answers = {
+            name: _ask(client, reverse(name, kwargs=kwargs)).status_code
+            for name, kwargs in account_urls.items()
+        }
+        assert answers == dict.fromkeys(account_urls, 404), user.username
+    assert own_is_still_active(account_urls)
+
+
+def own_is_still_active(account_urls):
+    account = EnterpriseAccount.objects.get(pk=account_urls["enterprises:account_deactivate"]["pk"])
+    return account.user.is_active
