@@ -27,7 +27,6 @@ from grid import scoping
 from grid.forms import CellChoiceField
 from grid.models import TOWNSHIP_ORDER, GridCell, q_beneath
 from hazards import states
-from hazards.forms import bootstrap
 from hazards.models import (
     CLOSED,
     COUNTED,
@@ -180,7 +179,6 @@ class RecordFilter(django_filters.FilterSet):
                 .only("id", "username", "first_name", "last_name")  # DISTINCT on 4 columns
                 .order_by("username")
             )
-        bootstrap(self.form)
 
     def get_form_class(self):
         form_class = super().get_form_class()

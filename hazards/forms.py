@@ -25,20 +25,6 @@ def _textarea(rows=3):
     return forms.Textarea(attrs={"rows": rows})
 
 
-def bootstrap(form):
-    """Bootstrap classes on every widget. Superseded by the site's form renderer
-    (core/forms.py), which styles every form; kept only while hazards.filters calls it."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, forms.Select):
-            widget.attrs.setdefault("class", "form-select")
-        elif not isinstance(widget, forms.HiddenInput):
-            widget.attrs.setdefault("class", "form-control")
-    return form
-
-
 class MultiplePhotoInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -104,6 +90,12 @@ class DeclineExtensionForm(ExpectedStateForm):
 class ExtendDeadlineForm(ExpectedStateForm):
     until = forms.DateField(label=_("延期至"), widget=DATE)
     reason = forms.CharField(label=_("延期理由"), max_length=500, widget=_textarea(2))
+
+
+class AcknowledgeForm(ExpectedStateForm):
+    """签收整改通知 (an enterprise account)."""
+
+    note = forms.CharField(label=_("签收意见"), required=False, widget=_textarea(2))
 
 
 class ReportFixedForm(ExpectedStateForm):
