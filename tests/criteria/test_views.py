@@ -2,7 +2,9 @@ import io
 import json
 
 import pytest
+from django.db import connection
 from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from criteria.models import Criterion, Standard
@@ -68,11 +70,17 @@ def test_a_standard_without_items_says_they_are_not_loaded(client, personas):
 
 
 @pytest.mark.django_db
-def test_the_list_runs_a_fixed_number_of_queries(client, personas, django_assert_num_queries):
+def test_the_list_takes_the_same_queries_for_three_items_and_all(
+    client, personas, django_assert_num_queries
+):
     login(client, personas.inspector)
     client.get(LIST)  # warm the session and role caches
-    with django_assert_num_queries(5):  # session, user, role, standards, items
-        client.get(LIST, {"repealed": "on"})
+    with CaptureQueriesContext(connection) as few:
+        response = client.get(LIST, {"industry": "fireworks", "q": "库房"})
+    assert response.context["item_count"] == 3
+    with django_assert_num_queries(len(few.captured_queries)):  # standards, items: no N+1
+        response = client.get(LIST, {"repealed": "on"})
+    assert response.context["item_count"] == Criterion.objects.count()
 
 
 @pytest.mark.django_db
@@ -111,11 +119,17 @@ def test_the_search_needs_a_role(client, db):
 
 
 @pytest.mark.django_db
-def test_the_search_runs_a_fixed_number_of_queries(client, personas, django_assert_num_queries):
+def test_the_search_takes_the_same_queries_for_one_result_and_fifteen(
+    client, personas, django_assert_num_queries
+):
     login(client, personas.inspector)
     client.get(SEARCH)
-    with django_assert_num_queries(4):  # session, user, role, items with their standards
-        client.get(SEARCH, {"q": "储存", "industry": "hazchem"})
+    with CaptureQueriesContext(connection) as one:
+        page = client.get(SEARCH, {"q": "罐区", "industry": "hazchem"}).content.decode()
+    assert page.count("data-criterion-pick") == 1
+    with django_assert_num_queries(len(one.captured_queries)):
+        page = client.get(SEARCH, {"industry": "hazchem"}).content.decode()
+    assert page.count("data-criterion-pick") == 15
 
 
 def test_the_picker_searches_with_the_enterprises_industry_and_names_its_fields():
