@@ -107,6 +107,21 @@ OVERDUE_OR_MAJOR = Guard(
 # --- input checks shared by several verbs ---------------------------------------------------
 
 
+# The actions that put a (new) rectification notice in the enterprise's hands: 签收 answers
+# the latest of them.
+NOTICE_ACTIONS = ("set_deadline", "reject_fix", "approve_extension", "extend_deadline")
+NOT_YET_ACKNOWLEDGED = Guard(
+    lambda hazard, user, today: (
+        hazard.events.filter(action__in=(*NOTICE_ACTIONS, "acknowledge"))
+        .order_by("-at", "-id")
+        .values_list("action", flat=True)
+        .first()
+        != "acknowledge"
+    ),
+    _l("该整改通知已签收。"),
+)
+
+
 def _require_text(value, message):
     if not (value or "").strip():
         raise WorkflowError(message)
@@ -332,9 +347,35 @@ def set_deadline(
 
 
 @declare(
+    sources=frozenset({S.DEADLINE}),
+    target=None,
+    roles=frozenset({roles.ENTERPRISE}),
+    label=_l("签收整改通知"),
+    guards=(NOT_YET_ACKNOWLEDGED,),
+    page=True,
+    form="hazards.forms.AcknowledgeForm",
+    url="acknowledge",
+    success=_l("已签收整改通知。"),
+)
+def acknowledge(hazard, *, by, note="", at=None):
+    """签收: the enterprise acknowledges the rectification notice online. No change of state;
+    the event records who and when (the enterprise's account, its own hazards only)."""
+    check(hazard, "acknowledge", by, at)
+    return _apply(
+        hazard,
+        "acknowledge",
+        by=by,
+        note=(note or "").strip(),
+        at=at,
+        data={"deadline": hazard.deadline},
+    )
+
+
+@declare(
     sources=frozenset({S.FOUND, S.DEADLINE}),
     target=S.FIXED,
-    roles=FIELD_WORKERS,
+    # An enterprise account reports the fix of its own hazards (scoping decides "own").
+    roles=FIELD_WORKERS | {roles.ENTERPRISE},
     label=_l("上报整改完成"),
     guards=(MAJOR_NEEDS_ITS_PLAN,),
     page=True,
