@@ -307,9 +307,7 @@ def _match(parsed, by, result):
     creates, updates = [], []
     for row, ent in parsed:
         if ent.uscc in taken:
-            result.errors.append(
-                (row, "统一社会信用代码", str(USCC_TAKEN))
-            )
+            result.errors.append((row, "统一社会信用代码", str(USCC_TAKEN)))
             continue
         stored = existing.get(ent.uscc)
         if stored is None:
