@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from enterprises import services
-from enterprises.forms import VillageChoiceField
+from enterprises.forms import USCC_TAKEN, VillageChoiceField
 from enterprises.models import Enterprise
 from enterprises.validators import normalize_uscc
 
@@ -25,7 +25,7 @@ class EnterpriseAdminForm(forms.ModelForm):
             "phone",
             "inspectors",
         ]
-        error_messages = {"uscc": {"unique": _("该统一社会信用代码已登记，不能重复登记。")}}
+        error_messages = {"uscc": {"unique": USCC_TAKEN}}
 
     def clean_uscc(self):
         return normalize_uscc(self.cleaned_data.get("uscc"))
