@@ -16,7 +16,9 @@ from inspections.models import (
     ChecklistTemplate,
     EnforcementAction,
     Inspection,
+    InspectionGroup,
     InspectionItem,
+    Outing,
 )
 
 
@@ -107,4 +109,23 @@ class EnforcementActionAdmin(ReadOnlyAdmin):
     list_filter = ["kind", "township"]
     list_select_related = ["enterprise", "township"]
     search_fields = ["enterprise__name", "document_number"]
+    date_hierarchy = "date"
+
+
+@admin.register(InspectionGroup)
+class InspectionGroupAdmin(admin.ModelAdmin):
+    """检查组: formed by administrators here; outings come from the field and the imports."""
+
+    list_display = ["name", "unit", "kind", "leader", "campaign", "starts_on", "ends_on"]
+    list_filter = ["kind", "unit"]
+    list_select_related = ["unit", "leader"]
+    search_fields = ["name", "campaign", "guest_names"]
+    autocomplete_fields = ["leader", "members"]
+
+
+@admin.register(Outing)
+class OutingAdmin(ReadOnlyAdmin):
+    list_display = ["group", "date", "person_count"]
+    list_select_related = ["group"]
+    search_fields = ["group__name"]
     date_hierarchy = "date"

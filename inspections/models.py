@@ -80,6 +80,107 @@ class ChecklistItem(models.Model):
         return self.text[:40]
 
 
+class InspectionGroup(models.Model):
+    """检查组: a team an office forms (a leader and members, for a day or a campaign) that
+    goes out and inspects enterprise after enterprise. ``unit`` is the grid cell of the
+    office that formed it (the county or a township); a county's group inspects anywhere."""
+
+    class Kind(models.TextChoices):
+        ROUTINE = "routine", _("日常")
+        SPECIAL = "special", _("专项")
+        SUPERVISION = "supervision", _("督查")
+        ENFORCEMENT = "enforcement", _("执法")
+        JOINT = "joint", _("联合")
+
+    name = models.CharField(
+        _("检查组"), max_length=60, help_text=_("如纸质记录所写，例如第12检查组")
+    )
+    unit = models.ForeignKey(
+        "grid.GridCell",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("组织单位"),
+    )
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("组长"),
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="inspection_groups",
+        verbose_name=_("组员"),
+    )
+    guest_names = models.TextField(
+        _("其他组员"), blank=True, help_text=_("没有账号的人员（专家、其他部门人员），以、分隔")
+    )
+    kind = models.CharField(
+        _("检查组类型"), max_length=16, choices=Kind.choices, default=Kind.ROUTINE
+    )
+    campaign = models.CharField(_("专项行动"), max_length=120, blank=True)
+    starts_on = models.DateField(_("开始日期"), null=True, blank=True)
+    ends_on = models.DateField(_("结束日期"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("检查组")
+        verbose_name_plural = _("检查组")
+        ordering = ["unit_id", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "name"], name="inspectiongroup_unique_name"),
+            models.CheckConstraint(
+                condition=models.Q(
+                    kind__in=["routine", "special", "supervision", "enforcement", "joint"]
+                ),
+                name="inspectiongroup_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="inspectiongroup_dates_in_order",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Outing(models.Model):
+    """出动: one inspection group on one date, with the members who were there. Each
+    enterprise inspection of that day belongs to it; 出动检查人次 sums ``person_count``."""
+
+    group = models.ForeignKey(
+        InspectionGroup, on_delete=models.PROTECT, related_name="outings", verbose_name=_("检查组")
+    )
+    date = models.DateField(_("出动日期"))
+    present = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="outings", verbose_name=_("出动人员")
+    )
+    guest_names = models.TextField(_("其他出动人员"), blank=True)
+    # The distinct members present (users and guest names), kept with the record so
+    # 出动检查人次 is a plain SUM; written only by inspections.services and the imports.
+    person_count = models.PositiveSmallIntegerField(_("出动人数"), default=1)
+
+    class Meta:
+        verbose_name = _("出动")
+        verbose_name_plural = _("出动")
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "date"], name="outing_unique_group_date"),
+            models.CheckConstraint(
+                condition=models.Q(person_count__gte=1), name="outing_has_people"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.group} {self.date:%Y-%m-%d}"
+
+
 class Inspection(models.Model):
     """One inspection group's visit to one enterprise on one date (检查组一次)."""
 
@@ -128,6 +229,15 @@ class Inspection(models.Model):
         related_name="inspections",
         verbose_name=_("检查表"),
     )
+    outing = models.ForeignKey(
+        Outing,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspections",
+        verbose_name=_("出动"),
+    )
+    # The members of the outing present at this enterprise (检查人员).
     inspectors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="inspections", verbose_name=_("检查人员")
     )

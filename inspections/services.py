@@ -33,7 +33,9 @@ from inspections.models import (
     ClientKey,
     EnforcementAction,
     Inspection,
+    InspectionGroup,
     InspectionItem,
+    Outing,
 )
 
 DRAFT = Inspection.Status.DRAFT
@@ -202,6 +204,7 @@ def _start(*, enterprise, by, kind, template, inspectors, on, is_enforcement, no
             created_by=by,
         )
         inspection.inspectors.set(inspectors)
+        own_outing(inspection, inspectors)
         InspectionItem.objects.bulk_create(
             InspectionItem(
                 inspection=inspection,
@@ -217,6 +220,36 @@ def _start(*, enterprise, by, kind, template, inspectors, on, is_enforcement, no
             for position, item in enumerate(items, start=1)
         )
     return inspection
+
+
+def own_outing(inspection, inspectors):
+    """Make ``inspection`` its own inspection group and outing (formed by its township,
+    the inspectors its members and present): an inspection started without an outing is
+    one group's visit, as every inspection before groups existed was (migration 0007)."""
+    group = InspectionGroup.objects.create(
+        name=_("检查记录%(pk)s") % {"pk": inspection.pk},
+        unit_id=inspection.township_id,
+        kind=InspectionGroup.Kind.ENFORCEMENT
+        if inspection.is_enforcement
+        else OWN_GROUP_KINDS.get(inspection.kind, InspectionGroup.Kind.ROUTINE),
+        starts_on=inspection.date,
+        ends_on=inspection.date,
+    )
+    outing = Outing.objects.create(
+        group=group, date=inspection.date, person_count=inspection.inspector_count
+    )
+    group.members.set(inspectors)
+    outing.present.set(inspectors)
+    Inspection.objects.filter(pk=inspection.pk).update(outing=outing)
+    inspection.outing = outing
+    return outing
+
+
+OWN_GROUP_KINDS = {
+    Inspection.Kind.ROUTINE: InspectionGroup.Kind.ROUTINE,
+    Inspection.Kind.SPECIAL: InspectionGroup.Kind.SPECIAL,
+    Inspection.Kind.SUPERVISION: InspectionGroup.Kind.SUPERVISION,
+}
 
 
 def _locked_message():

@@ -1,0 +1,102 @@
+"""Inspection groups and outings (issue 12): the records, the migration that makes each
+existing inspection its own group and outing, and the figures it keeps."""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, connection
+from django.db.migrations.loader import MigrationLoader
+from django.db.models import Count, Sum
+from django.utils import timezone
+
+from core import demo as core_demo
+from inspections import demo
+from inspections.models import Inspection, InspectionGroup, Outing
+from reports import queries
+
+D = datetime.date
+OLD, NEW = (
+    ("inspections", "0006_inspection_groups_and_outings"),
+    ("inspections", "0007_each_inspection_its_own_group"),
+)
+
+
+def _every_app_at(target):
+    """Every app at its latest migration, inspections at ``target`` (the demo writes to
+    every app's tables)."""
+    graph = MigrationLoader(connection).graph
+    leaves = [node for node in graph.leaf_nodes() if node[0] != target[0]]
+    return [*leaves, target]
+
+
+def _figures(user):
+    today = timezone.localdate()
+    table = queries.county_summary(user, D(2000, 1, 1), today, today)
+    return [
+        (r.label, r.groups, r.person_times, r.visits, r.enterprises, r.found, r.rectified)
+        for r in [*table.rows, table.total]
+    ]
+
+
+def _old_definition():
+    """检查组数 and 出动检查人次 as they were before groups: one group per submitted
+    inspection, the sum of its inspector_count."""
+    submitted = Inspection.objects.filter(status=Inspection.Status.SUBMITTED)
+    return submitted.aggregate(groups=Count("id"), people=Sum("inspector_count"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_keeps_every_figure_of_the_demo_county_and_goes_back(migrator):
+    migrator.apply_initial_migration(_every_app_at(NEW))
+    demo.build_activity(core_demo.build(7))
+    admin = get_user_model().objects.create_superuser("root_figures", password="x")
+    # Back to the state before groups: every inspection detached, no group left.
+    migrator.apply_tested_migration(OLD)
+    assert not Outing.objects.exists() and not InspectionGroup.objects.exists()
+    before = _figures(admin)
+    old = _old_definition()
+    assert before[-1][1:3] == (old["groups"], old["people"])
+    assert old["groups"] > 50
+
+    migrator.apply_tested_migration(NEW)
+    assert not Inspection.objects.filter(outing=None).exists()
+    assert InspectionGroup.objects.count() == Outing.objects.count() == Inspection.objects.count()
+    assert _figures(admin) == before
+    one = Inspection.objects.filter(status="submitted").select_related("outing__group").first()
+    assert set(one.outing.present.all()) == set(one.inspectors.all())
+    assert set(one.outing.group.members.all()) == set(one.inspectors.all())
+    assert one.outing.person_count == one.inspector_count
+    assert one.outing.date == one.date and one.outing.group.unit_id == one.township_id
+    migrator.reset()
+
+
+@pytest.mark.django_db
+def test_an_outing_is_one_group_on_one_date(grid):
+    group = InspectionGroup.objects.create(name="第12检查组", unit=grid.county)
+    Outing.objects.create(group=group, date=D(2026, 3, 1), person_count=2)
+    with pytest.raises(IntegrityError, match="outing_unique_group_date|UNIQUE"):
+        Outing.objects.create(group=group, date=D(2026, 3, 1), person_count=3)
+
+
+@pytest.mark.django_db
+def test_an_outing_has_at_least_one_person(grid):
+    group = InspectionGroup.objects.create(name="第12检查组", unit=grid.county)
+    with pytest.raises(IntegrityError, match="outing_has_people"):
+        Outing.objects.create(group=group, date=D(2026, 3, 1), person_count=0)
+
+
+@pytest.mark.django_db
+def test_a_group_name_is_unique_within_the_unit_that_formed_it(grid):
+    InspectionGroup.objects.create(name="第12检查组", unit=grid.county)
+    InspectionGroup.objects.create(name="第12检查组", unit=grid.town_a)
+    with pytest.raises(IntegrityError, match="inspectiongroup_unique_name|UNIQUE"):
+        InspectionGroup.objects.create(name="第12检查组", unit=grid.county)
+
+
+@pytest.mark.django_db
+def test_a_campaign_ends_on_or_after_it_starts(grid):
+    with pytest.raises(IntegrityError, match="inspectiongroup_dates_in_order"):
+        InspectionGroup.objects.create(
+            name="专项组", unit=grid.county, starts_on=D(2026, 5, 1), ends_on=D(2026, 4, 1)
+        )
