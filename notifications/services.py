@@ -21,7 +21,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from enterprises.models import Enterprise
+from enterprises.models import Enterprise, EnterpriseAccount
 from grid import roles
 from grid.models import Assignment, GridCell
 from hazards.models import Hazard, HazardEvent, Level, Status, SupervisionOrder
@@ -110,8 +110,9 @@ class Directory:
 
 def _people(hazards):
     """For a queryset of hazards: {hazard id: user ids} of the people who act on it — the
-    user who set its deadline (五定) and the enterprise's responsible inspectors (包保).
-    Two queries, whatever the number of hazards."""
+    user who set its deadline (五定) — and {enterprise id: user ids}: the enterprise's
+    responsible inspectors (包保) and its accounts (企业). Three queries, whatever the
+    number of hazards."""
     setters = HazardEvent.objects.filter(
         action=DEADLINE_SETTER_ACTION,
         hazard_id__in=hazards.values("id"),
@@ -119,6 +120,10 @@ def _people(hazards):
     ).values_list("hazard_id", "actor_id")
     in_charge = defaultdict(set)
     for enterprise_id, user_id in Enterprise.inspectors.through.objects.filter(
+        enterprise_id__in=hazards.values("enterprise_id"), user__is_active=True
+    ).values_list("enterprise_id", "user_id"):
+        in_charge[enterprise_id].add(user_id)
+    for enterprise_id, user_id in EnterpriseAccount.objects.filter(
         enterprise_id__in=hazards.values("enterprise_id"), user__is_active=True
     ).values_list("enterprise_id", "user_id"):
         in_charge[enterprise_id].add(user_id)
@@ -344,7 +349,7 @@ _worker = {"last_round": None}  # the day of this process's last round
 
 
 def hourly(now=None):
-    """What the background worker calls every hour. The round (the heavy part: 12 queries,
+    """What the background worker calls every hour. The round (the heavy part: 13 queries,
     but over every open hazard) runs once a day in this process, at the first call from
     NOTIFY_DIGEST_HOUR, so the morning digest carries it; every other call only sends the
     deliveries that are due (retries). A failure is logged; the worker goes on."""

@@ -200,9 +200,25 @@ def test_a_round_reads_with_the_same_few_queries_for_one_hazard_and_for_thirty(g
     with travel(DEADLINE + 41 * DAY), CaptureQueriesContext(connection) as thirty:
         run_round()
     assert Notification.objects.count() == 30 * 5
-    # directory (3), 包保, setters, due hazards, fixed hazards, orders, existing, mutes,
+    # directory (3), 包保, enterprise accounts, setters, due hazards, fixed hazards, orders, existing, mutes,
     # webhook targets, deliveries due: nothing per hazard or per person.
-    assert len(_reads(one.captured_queries)) == len(_reads(thirty.captured_queries)) == 12
+    assert len(_reads(one.captured_queries)) == len(_reads(thirty.captured_queries)) == 13
     # The new rows go in with one INSERT per batch (SQLite's 999 parameters: 124 rows).
-    assert len(one.captured_queries) - 12 == 1
-    assert len(thirty.captured_queries) - 12 == 2  # 29 × 5 = 145 new rows
+    assert len(one.captured_queries) - 13 == 1
+    assert len(thirty.captured_queries) - 13 == 2  # 29 × 5 = 145 new rows
+
+
+def test_the_enterprises_account_hears_of_its_deadlines_but_not_of_escalations(
+    hazard, enterprise_a1
+):
+    from enterprises.models import EnterpriseAccount
+    from grid import roles
+
+    account = UserFactory(username="qy_a1", role=roles.ENTERPRISE)
+    EnterpriseAccount.objects.create(user=account, enterprise=enterprise_a1)
+    walk(DEADLINE - 3 * DAY, DEADLINE + 40 * DAY)
+    assert received(user=account) == {
+        ("qy_a1", Cause.DUE_SOON),
+        ("qy_a1", Cause.DUE_TOMORROW),
+        ("qy_a1", Cause.OVERDUE),
+    }
