@@ -45,6 +45,16 @@ class Subject(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+class Source(models.TextChoices):
+    """Who found the hazard (issue 14): the reports can split by it."""
+
+    SELF = "self", _("企业自查")
+    TOWNSHIP = "township", _("乡镇检查")
+    COUNTY = "county", _("县级检查")
+    REPORT = "report", _("举报")
+    IMPORT = "import", _("导入")
+
+
 class ListingLevel(models.TextChoices):
     NONE = "", _("未挂牌")
     TOWNSHIP = "township", _("乡镇挂牌督办")
@@ -276,6 +286,10 @@ class Hazard(models.Model):
         related_name="+",
         verbose_name=_("登记人"),
     )
+    # Set at registration from the registering role (workflow.register), 导入 by imports.
+    source = models.CharField(
+        _("隐患来源"), max_length=10, choices=Source.choices, default=Source.TOWNSHIP
+    )
     status = models.CharField(
         _("状态"), max_length=10, choices=Status.choices, default=Status.FOUND, editable=False
     )
@@ -341,6 +355,9 @@ class Hazard(models.Model):
             models.CheckConstraint(condition=Q(level__in=Level.values), name="hazard_level_valid"),
             models.CheckConstraint(
                 condition=Q(category__in=Category.values), name="hazard_category_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=Source.values), name="hazard_source_valid"
             ),
             models.CheckConstraint(
                 condition=~Q(status=Status.DEADLINE) | Q(deadline__isnull=False),

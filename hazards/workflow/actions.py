@@ -31,6 +31,7 @@ from hazards.models import (
     HazardPhoto,
     Level,
     ListingLevel,
+    Source,
     Subject,
     SupervisionOrder,
 )
@@ -122,6 +123,9 @@ NOT_YET_ACKNOWLEDGED = Guard(
 )
 
 
+SOURCE_BY_ROLE = {roles.COUNTY: Source.COUNTY, roles.ENTERPRISE: Source.SELF}
+
+
 def _require_text(value, message):
     if not (value or "").strip():
         raise WorkflowError(message)
@@ -202,9 +206,13 @@ def register(
     fix_note="",
     after_photos=(),
     note="",
+    source=None,
     at=None,
 ):
     """登记: a new hazard in FOUND; with ``fixed_on_spot`` (立查立改) it goes on to FIXED.
+
+    ``source`` (隐患来源) defaults to who registers: a county user 县级检查, an enterprise
+    account 企业自查, anyone else 乡镇检查; 举报 is given explicitly.
 
     The one call that writes two events: ``register`` (→ FOUND), then ``report_fixed``
     (FOUND → FIXED, with the after-photos), both in one transaction.
@@ -231,6 +239,9 @@ def register(
         raise WorkflowError(_("立查立改须上传至少一张整改后照片。"))
     if fixed_on_spot and level == Level.MAJOR:
         raise WorkflowError(_("重大隐患不能立查立改，请下达限期整改并制定治理方案。"))
+    source = source or SOURCE_BY_ROLE.get(roles.role_of(by), Source.TOWNSHIP)
+    if source not in Source.values or source == Source.IMPORT:
+        raise WorkflowError(_("请选择隐患来源。"))
     now = _now(at)
     with transaction.atomic():
         hazard = Hazard.objects.create(
@@ -249,6 +260,7 @@ def register(
             location=(location or "").strip(),
             found_on=found_on,
             registered_by=by,
+            source=source,
             basis_standard=basis_standard.strip(),
             basis_clause=basis_clause.strip(),
             stop_scope=stop_scope.strip(),

@@ -129,3 +129,26 @@ def test_the_account_urls_answer_404_outside_the_scope(
 def own_is_still_active(account_urls):
     account = EnterpriseAccount.objects.get(pk=account_urls["enterprises:account_deactivate"]["pk"])
     return account.user.is_active
+
+
+def test_the_pages_an_enterprise_user_opens_carry_no_inline_script(
+    client,
+    own,
+    township_a,  # noqa: F811 — the sweep's fixture
+    account_urls,
+):
+    from tests.test_crafted_input import patterns_with_converters, url_of
+    from tests.test_headers import HANDLER, INLINE_SCRIPT
+
+    login(client, own)
+    opened = []
+    for name, converters in patterns_with_converters():
+        if name == "logout":
+            continue
+        response = client.get(url_of(name, converters, {**township_a, **account_urls}))
+        if response.status_code == 200 and "html" in response.get("Content-Type", ""):
+            html = response.content.decode()
+            assert not INLINE_SCRIPT.findall(html) and not HANDLER.findall(html), name
+            opened.append(name)
+    assert {"hazards:list", "hazards:detail", "enterprises:detail"} <= set(opened)
+    assert not {"enterprises:accounts", "hazards:overdue", "reports:dashboard"} & set(opened)

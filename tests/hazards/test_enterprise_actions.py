@@ -12,7 +12,7 @@ from django.utils import timezone
 from enterprises.models import EnterpriseAccount
 from grid import roles
 from hazards import workflow
-from hazards.models import HazardEvent, Status
+from hazards.models import Hazard, HazardEvent, Status
 from hazards.workflow.actions import acknowledge
 from tests.conftest import login
 from tests.factories import UserFactory, make_hazard, processed_photo
@@ -254,3 +254,15 @@ def test_staff_posting_acknowledge_are_refused(client, personas, enterprise_a1, 
     response = client.post(reverse("hazards:acknowledge", args=[hazard.pk]), {"note": "收到"})
     assert response.status_code == status
     assert "acknowledge" not in events(hazard)
+
+
+def test_acknowledging_a_stale_copy_is_refused_and_writes_nothing(own, personas, enterprise_a1):
+    hazard = make_hazard(enterprise_a1, personas.inspector, "deadline")
+    stale = Hazard.objects.get(pk=hazard.pk)
+    workflow.extend_deadline(
+        hazard, by=personas.supervisor, until=hazard.deadline + 10 * DAY, reason="设备未到货"
+    )
+    count = len(events(hazard))
+    with pytest.raises(workflow.StaleTransition, match="刷新"):
+        acknowledge(stale, by=own)
+    assert len(events(hazard)) == count
