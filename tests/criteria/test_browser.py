@@ -3,6 +3,7 @@
 Uses the browser fixtures of tests/browser (imported below so pytest sees them here)."""
 
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -11,6 +12,7 @@ from playwright.sync_api import expect
 from criteria.loader import load
 from criteria.models import Criterion
 from criteria.views import TEMPLATE_FILE
+from hazards.models import Hazard
 from tests.browser.conftest import (  # noqa: F401  (fixtures)
     DESKTOP,
     PHONE,
@@ -51,3 +53,49 @@ def test_the_library_reads_on_a_phone_and_filters_by_industry(request, personas,
         expect(page.locator("li[id^=criterion-]")).to_have_count(3)
         expect(page.get_by_text("核对日期：2026-11-30").first).to_be_visible()
         reader.check_page()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_an_inspector_picks_the_basis_of_a_major_hazard_from_the_library(
+    request, personas, enterprise_a1, library, viewport
+):
+    new_browser = request.getfixturevalue("open_browser")
+    new_journey = request.getfixturevalue("journey_factory")
+    inspector = new_browser(viewport, new_journey(None, f"criteria_picker_{viewport['width']}"))
+    page = inspector.page
+    inspector.login(personas.inspector)
+    page.goto(reverse("hazards:register") + f"?enterprise={enterprise_a1.pk}")
+
+    with inspector.journey.step("选择重大隐患，判定依据选择器出现"):
+        page.get_by_label("重大隐患").check()
+        search = page.get_by_placeholder(re.compile("输入关键词"))
+        expect(search).to_be_visible()
+        inspector.check_page()
+
+    with inspector.journey.step("输入关键词，列出本行业的判定条目"):
+        with inspector.htmx_swap():
+            search.fill("承包")
+        results = page.locator(".criteria-results [data-criterion-pick]")
+        expect(results.first).to_contain_text("第三条第（一）项")
+
+    with inspector.journey.step("回车只搜索，不提交登记表"):
+        url = page.url
+        search.press("Enter")
+        page.wait_for_timeout(500)
+        assert page.url == url
+        assert not Hazard.objects.exists()
+
+    with inspector.journey.step("点选条目，自动填入标准和条款"):
+        results.first.click()
+        expect(page.get_by_label("判定依据（标准）")).to_have_value(
+            "《工贸企业重大事故隐患判定标准》（应急管理部令第10号）"
+        )
+        expect(page.get_by_label("判定依据（条款）")).to_have_value(
+            re.compile("^第三条第（一）项：未对承包单位、承租单位的安全生产工作统一协调")
+        )
+        expect(page.locator(".criteria-results [data-criterion-pick]")).to_have_count(0)
+
+    with inspector.journey.step("条款仍可修改"):
+        page.get_by_label("判定依据（条款）").fill("第三条第（一）项")
+        expect(page.get_by_label("判定依据（条款）")).to_have_value("第三条第（一）项")
+        inspector.check_page()
