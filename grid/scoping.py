@@ -229,7 +229,8 @@ _ALLOWED = {
     "enterprise.edit": {roles.SUPERVISOR, roles.COUNTY, roles.ADMIN},
     "enterprise.import": {roles.ADMIN},
     "hazard.import": {roles.ADMIN, roles.COUNTY},
-    "hazard.register": {roles.INSPECTOR, roles.SUPERVISOR, roles.COUNTY},
+    # An enterprise account registers its own hazards (企业自查, Hazard.source "self").
+    "hazard.register": {roles.INSPECTOR, roles.SUPERVISOR, roles.COUNTY, roles.ENTERPRISE},
     "inspection.record": {roles.INSPECTOR, roles.SUPERVISOR, roles.COUNTY},
     "enforcement.record": {roles.INSPECTOR, roles.SUPERVISOR, roles.COUNTY},
     "order.issue": {roles.SUPERVISOR, roles.COUNTY},

@@ -183,7 +183,13 @@ def _is_recurrence(enterprise, checklist_item, found_on):
     ).exists()
 
 
-@declare(sources=frozenset(), target=S.FOUND, roles=FIELD_WORKERS, label=_l("登记隐患"))
+# An enterprise account registers what its own self-inspection (企业自查) finds.
+@declare(
+    sources=frozenset(),
+    target=S.FOUND,
+    roles=FIELD_WORKERS | {roles.ENTERPRISE},
+    label=_l("登记隐患"),
+)
 def register(
     *,
     enterprise,

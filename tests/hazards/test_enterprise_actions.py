@@ -10,12 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from enterprises.models import EnterpriseAccount
-from grid import roles
+from grid import roles, scoping
 from hazards import workflow
-from hazards.models import Hazard, HazardEvent, Status
+from hazards.models import Hazard, HazardEvent, Source, Status
 from hazards.workflow.actions import acknowledge
 from tests.conftest import login
-from tests.factories import UserFactory, make_hazard, processed_photo
+from tests.factories import UserFactory, jpeg_upload, make_hazard, processed_photo
 
 DAY = datetime.timedelta(days=1)
 
@@ -201,9 +201,7 @@ def test_the_enterprise_opens_its_hazard_page_photos_and_notice(
     assert hazard.number in client.get(reverse("hazards:list")).text
 
 
-def test_the_enterprise_sees_no_reports_overdue_board_imports_or_registration(
-    client, own, enterprise_a1
-):
+def test_the_enterprise_sees_no_reports_overdue_board_or_imports(client, own, enterprise_a1):
     login(client, own)
     for name in (
         "hazards:overdue",
@@ -211,7 +209,6 @@ def test_the_enterprise_sees_no_reports_overdue_board_imports_or_registration(
         "hazards:import",
         "enterprises:import",
         "enterprises:create",
-        "hazards:register",
     ):
         assert client.get(reverse(name)).status_code == 403, name
 
@@ -266,3 +263,83 @@ def test_acknowledging_a_stale_copy_is_refused_and_writes_nothing(own, personas,
     with pytest.raises(workflow.StaleTransition, match="刷新"):
         acknowledge(stale, by=own)
     assert len(events(hazard)) == count
+
+
+# --- 企业自查: registering its own hazards -----------------------------------------------------
+
+
+def test_the_enterprise_registers_a_hazard_it_found_itself(client, own, personas, enterprise_a1):
+    login(client, own)
+    url = reverse("hazards:register") + f"?enterprise={enterprise_a1.pk}"
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "level": "general",
+            "category": "condition",
+            "subject": "fire",
+            "description": "灭火器压力不足",
+            "location": "仓库",
+            "found_on": timezone.localdate().isoformat(),
+            "photos": jpeg_upload(),
+            "client_key": "3f1c2d7e-1b7a-4f4e-9a51-6f5d9a1b2c3d",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    hazard = Hazard.objects.get(description="灭火器压力不足")
+    assert hazard.source == Source.SELF and hazard.registered_by == own
+    assert hazard.enterprise == enterprise_a1
+    # The township sees it and handles it as any other.
+    assert scoping.can_see(personas.supervisor, hazard)
+
+
+def test_the_enterprise_cannot_register_for_another_enterprise(
+    client, own, enterprise_a2, enterprise_b
+):
+    login(client, own)
+    for other in (enterprise_a2, enterprise_b):
+        url = reverse("hazards:register") + f"?enterprise={other.pk}"
+        assert client.get(url).status_code == 404
+    with pytest.raises(Http404):
+        workflow.register(
+            enterprise=enterprise_a2,
+            by=own,
+            level="general",
+            category="condition",
+            description="x",
+            found_on=timezone.localdate(),
+        )
+    assert not Hazard.objects.exists()
+
+
+def test_a_self_inspected_hazard_goes_the_whole_way(own, personas, enterprise_a1):
+    hazard = workflow.register(
+        enterprise=enterprise_a1,
+        by=own,
+        level="general",
+        category="condition",
+        description="安全出口指示灯损坏",
+        found_on=timezone.localdate(),
+    )
+    assert hazard.source == Source.SELF
+    workflow.set_deadline(
+        hazard,
+        by=personas.inspector,
+        deadline=timezone.localdate() + 7 * DAY,
+        measures="更换指示灯",
+        responsible_person="张三",
+    )
+    hazard.refresh_from_db()
+    acknowledge(hazard, by=own)
+    hazard.refresh_from_db()
+    workflow.report_fixed(
+        hazard,
+        by=own,
+        fixed_on=timezone.localdate(),
+        note="已更换",
+        after_photos=[processed_photo()],
+    )
+    hazard.refresh_from_db()
+    workflow.close_out(hazard, by=personas.supervisor, acceptance_note="复查合格")
+    hazard.refresh_from_db()
+    assert hazard.status == Status.CLOSED
