@@ -182,7 +182,7 @@ class Outing(models.Model):
 
 
 class Inspection(models.Model):
-    """One inspection group's visit to one enterprise on one date (检查组一次)."""
+    """One enterprise inspected by an inspection group on one of its outings (检查)."""
 
     class Kind(models.TextChoices):
         ROUTINE = "routine", _("日常检查")
@@ -247,6 +247,8 @@ class Inspection(models.Model):
     representative_refused = models.BooleanField(_("企业拒绝签字"), default=False)
     refusal_note = models.CharField(_("拒签说明"), max_length=255, blank=True)
     notes = models.TextField(_("备注"), blank=True)
+    # Loaded from a spreadsheet of paper records (import_inspections): no checklist answers.
+    is_imported = models.BooleanField(_("由表格导入"), default=False, editable=False)
     status = models.CharField(
         _("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
@@ -266,6 +268,10 @@ class Inspection(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(inspector_count__gte=1), name="inspection_has_inspectors"
+            ),
+            # An outing inspects an enterprise once.
+            models.UniqueConstraint(
+                fields=["outing", "enterprise"], name="inspection_once_per_outing"
             ),
             models.CheckConstraint(
                 condition=models.Q(is_enforcement=False) | models.Q(inspector_count__gte=2),

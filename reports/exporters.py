@@ -141,7 +141,8 @@ class SummaryExporter(Exporter):
     """汇总表: seed 004's table, one row per township in the grid's order and 合计.
 
     Counts are integers and rates numbers formatted as percentages; a rate with nothing
-    to divide is "—". 检查企业数 in 合计 is distinct over the whole table; when an
+    to divide is "—". 检查组数, 出动检查人次 and 检查企业数（家） in 合计 are counted once
+    over the whole table; when an
     enterprise was inspected in more than one township a line under the table names it.
     """
 
@@ -153,7 +154,8 @@ class SummaryExporter(Exporter):
         Column(gettext_lazy("乡镇"), 16),
         Column(gettext_lazy("检查组数"), 10, xlsx.INT),
         Column(gettext_lazy("出动检查人次"), 12, xlsx.INT),
-        Column(gettext_lazy("检查企业数"), 11, xlsx.INT),
+        Column(gettext_lazy("检查企业数（家次）"), 13, xlsx.INT),
+        Column(gettext_lazy("检查企业数（家）"), 12, xlsx.INT),
         Column(gettext_lazy("一般隐患排查数"), 13, xlsx.INT),
         Column(gettext_lazy("一般隐患已整改数"), 14, xlsx.INT),
         Column(gettext_lazy("一般隐患整改率"), 13, xlsx.RATE),
@@ -204,6 +206,7 @@ class SummaryExporter(Exporter):
             row.label,
             row.groups,
             row.person_times,
+            row.visits,
             row.enterprises,
             row.found_general,
             row.rectified_general,

@@ -1,4 +1,4 @@
-"""Every figure of DESIGN.md's "The numbers", as grouped SQL.
+"""Every figure of docs/domain.md#the-numbers, as grouped SQL.
 
 One function per table. Each starts from ``grid.scoping`` (so no figure ever counts a
 record outside the user's cells), narrows by the optional scope filters (township, a
@@ -27,8 +27,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import CharField, Count, F, Q, Sum
-from django.db.models.functions import Cast, Substr
+from django.db.models import CharField, Count, F, Q, Sum, Value
+from django.db.models.functions import Cast, Coalesce, Substr
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -212,7 +212,7 @@ HAZARD_FIGURES = (
     "on_time",
     "major_open",
 )
-INSPECTION_FIGURES = ("groups", "person_times", "enterprises")
+INSPECTION_FIGURES = ("groups", "person_times", "visits", "enterprises")
 ENFORCEMENT_FIGURES = ("documents", "orders", "talks", "cases", "fines_yuan")
 
 
@@ -271,37 +271,52 @@ def inspections_in_period(user, criteria):
     return criteria.narrow(qs, "inspection")
 
 
+# An inspection's group and outing, and the people of that outing. An inspection loaded in
+# bulk without an outing (the benchmark's generator) counts as its own group and outing with
+# its ``inspector_count``, as migration 0007 made every inspection before groups existed.
+_GROUP = Coalesce(F("outing__group_id"), F("id") * -1)
+_OUTING = Coalesce(F("outing_id"), F("id") * -1)
+_PEOPLE = Coalesce(F("outing__person_count"), F("inspector_count"))
+
+
 def inspection_figures(user, criteria, group_by=None):
-    """{key: {groups, person_times, enterprises}}. Two queries."""
-    qs = inspections_in_period(user, criteria)
-    sums = {"groups": Count("date"), "person_times": Sum("inspector_count")}
-    if group_by is None:
-        result = qs.aggregate(**sums, enterprises=Count("enterprise_id", distinct=True))
-        result["person_times"] = result["person_times"] or 0
-        return {None: result}
-    keyed = qs.annotate(k=_key_expr(group_by, "inspection"))
-    result = {}
-    for row in keyed.values("k").annotate(**sums).order_by("k"):
-        result[_key(group_by, row["k"])] = {
-            "groups": row["groups"],
-            "person_times": row["person_times"] or 0,
-            "enterprises": 0,
-        }
-    # Distinct enterprises per key: group by (key, enterprise) first, then count per key
-    # (BASELINES.md: COUNT(DISTINCT) per group spills to disk on PostgreSQL).
-    pairs = keyed.values("k", "enterprise_id").distinct().order_by()
+    """{key: {groups, visits, person_times, enterprises}} of the submitted inspections in
+    the period (docs/domain.md "The numbers"): 检查组数 the distinct groups, 出动检查人次
+    the people of each distinct outing summed, 检查企业数（家次） the inspections,
+    检查企业数（家） the distinct enterprises. One query: each figure is a count (or sum)
+    over distinct (key, thing) pairs, never COUNT(DISTINCT) per group (docs/benchmarks.md#baselines: it
+    spills to disk on PostgreSQL). A group or outing with inspections under two keys counts
+    under each of them; ungrouped (key None), once."""
+    qs = inspections_in_period(user, criteria).order_by()
+    key = Value(0) if group_by is None else _key_expr(group_by, "inspection")
+    keyed = qs.annotate(k=key, g=_GROUP, o=_OUTING, p=_PEOPLE)
+    parts = [
+        ("groups", "COUNT(*)", keyed.values("k", "g").distinct()),
+        ("person_times", "SUM(p)", keyed.values("k", "o", "p").distinct()),
+        ("visits", "COUNT(*)", keyed.values("k", "id")),
+        ("enterprises", "COUNT(*)", keyed.values("k", "enterprise_id").distinct()),
+    ]
+    empty = dict.fromkeys(INSPECTION_FIGURES, 0)
+    result = {None: dict(empty)} if group_by is None else {}
+    selects, params = [], []
     try:
-        sql, params = pairs.query.sql_with_params()
+        for name, aggregate, pairs in parts:
+            sql, pair_params = pairs.query.sql_with_params()
+            selects.append(
+                f"SELECT k, '{name}' AS f, {aggregate} AS n FROM ({sql}) {name} GROUP BY k"  # noqa: S608
+            )
+            params.extend(pair_params)
     except EmptyResultSet:  # a scope that can match nothing
         return result
-    with connections[pairs.db].cursor() as cursor:
+    with connections[qs.db].cursor() as cursor:
         # The inner SQL is Django's own compilation with its values as parameters.
-        cursor.execute(f"SELECT k, COUNT(*) FROM ({sql}) pairs GROUP BY k", params)  # noqa: S608
-        for key, count in cursor.fetchall():
-            if group_by == GROUP_MONTH:
-                key = _as_date(key)
-            result.setdefault(key, {"groups": 0, "person_times": 0, "enterprises": 0})
-            result[key]["enterprises"] = count
+        cursor.execute(" UNION ALL ".join(selects), params)
+        for k, name, n in cursor.fetchall():
+            if group_by is None:
+                k = None
+            elif group_by == GROUP_MONTH:
+                k = _as_date(k)
+            result.setdefault(k, dict(empty))[name] = int(n or 0)
     return result
 
 
@@ -391,6 +406,7 @@ class Row:
     major_open: int = 0
     groups: int = 0
     person_times: int = 0
+    visits: int = 0
     enterprises: int = 0
     documents: int = 0
     orders: int = 0
@@ -438,7 +454,7 @@ class Row:
         return yuan_to_wan(self.fines_yuan)
 
     def add(self, other):
-        for name in (*HAZARD_FIGURES, "groups", "person_times", "enterprises"):
+        for name in (*HAZARD_FIGURES, *INSPECTION_FIGURES):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for name in ENFORCEMENT_FIGURES:
             setattr(self, name, getattr(self, name) + getattr(other, name))
@@ -525,6 +541,7 @@ class Linker:
             "major_open": self._join(h, {**found, **major, "status": "open", **as_of}),
             "groups": self._join(self.inspection_url, submitted),
             "person_times": self._join(self.inspection_url, submitted),
+            "visits": self._join(self.inspection_url, submitted),
             "enterprises": self._join(self.inspection_url, submitted),
             "documents": self._join(e, {"kind": EnforcementAction.Kind.DOCUMENT, **dated}),
             "talks": self._join(e, {"kind": EnforcementAction.Kind.TALK, **dated}),
@@ -606,12 +623,12 @@ def report_table(
     industry="",
     inspector=None,
 ):
-    """Every figure of DESIGN.md per group, with a total row and links.
+    """Every figure of docs/domain.md#the-numbers per group, with a total row and links.
 
     Rows: every township (or village cell, or month) in scope even when empty, in the
     grid's order, plus any key with figures (industries appear when they have figures).
-    The total row's counts are the sums of the rows, except 检查企业数（家）, distinct over
-    the whole table (its own query); its rates are recomputed from those sums, never
+    The total row's counts are the sums of the rows, except 检查组数, 出动检查人次 and
+    检查企业数（家）, counted once over the whole table (their own query); its rates are recomputed from those sums, never
     averaged.
     """
     if group_by not in GROUPS:
@@ -621,9 +638,8 @@ def report_table(
     hazards = hazard_figures(user, criteria, group_by)
     inspections = inspection_figures(user, criteria, group_by)
     enforcement = enforcement_figures(user, criteria, group_by)
-    all_enterprises = inspections_in_period(user, criteria).aggregate(
-        n=Count("enterprise_id", distinct=True)
-    )["n"]
+    # 合计 counts each group, outing and enterprise once, however many rows count it.
+    whole = inspection_figures(user, criteria)[None]
 
     data_keys = set(hazards) | set(inspections) | set(enforcement)
     extra = [k for k in data_keys if k not in labels]
@@ -643,7 +659,8 @@ def report_table(
         row.links = linker.links(group_by, key)
         rows.append(row)
         total.add(row)
-    total.enterprises = all_enterprises
+    total.groups, total.person_times = whole["groups"], whole["person_times"]
+    total.enterprises = whole["enterprises"]
     total.links = linker.links(None, None)
     split = []
     if sum(row.enterprises for row in rows) > total.enterprises:  # counted in two rows

@@ -19,7 +19,7 @@ def test_export_summary_writes_every_township_and_the_total(seed004, tmp_path):
     ws = load_workbook(out)["汇总"]
     rows = list(ws.iter_rows(min_row=3, values_only=True))
     assert [r[0] for r in rows] == ["甲镇", "乙镇", "合计"]
-    assert rows[-1][4:6] == (1178, 1107)
+    assert rows[-1][5:7] == (1178, 1107)
     assert not list(tmp_path.glob(".partial-*"))
 
 

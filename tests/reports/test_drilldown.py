@@ -22,7 +22,7 @@ from hazards import selectors as hazard_selectors
 from hazards.models import Hazard, Level, Status, SupervisionOrder
 from inspections import selectors as inspection_selectors
 from inspections.filters import EnforcementFilter, InspectionFilter
-from inspections.models import EnforcementAction, Inspection
+from inspections.models import EnforcementAction, Inspection, InspectionGroup, Outing
 from reports import queries
 from tests.conftest import login
 from tests.factories import EnterpriseFactory
@@ -59,6 +59,18 @@ def county(seed004, grid, personas, enterprise_a1, enterprise_b):
     Inspection.objects.filter(pk=moved.pk).update(
         township_id=grid.town_b.pk, cell_id=grid.village_b1.pk
     )
+    # 第12检查组, formed by the county, inspects in both townships on one outing: three
+    # people (two users and an expert without an account).
+    team = InspectionGroup.objects.create(
+        name="第12检查组", unit=grid.county, kind=InspectionGroup.Kind.JOINT
+    )
+    outing = Outing.objects.create(
+        group=team, date=D(2026, 3, 15), guest_names="王专家", person_count=3
+    )
+    outing.present.set([personas.county, inspector])
+    for visited in (chem, enterprise_b):
+        visit = bulk_inspection(visited, personas.county, date=D(2026, 3, 15))
+        Inspection.objects.filter(pk=visit.pk).update(outing=outing)
     K = EnforcementAction.Kind
     enforcement(chem, inspector, K.DOCUMENT, date=D(2026, 3, 10))
     enforcement(chem, inspector, K.CASE, date=D(2026, 4, 10), fine_yuan="1234.56")
@@ -100,10 +112,24 @@ def _count(qs):
     return qs.count()
 
 
+def _groups(qs):
+    """检查组数: the distinct groups of the listed inspections (one without an outing is its
+    own group)."""
+    return len({(i.outing.group_id if i.outing else -i.pk) for i in _listed(qs)})
+
+
 def _person_times(qs):
+    """出动检查人次: the people of each distinct outing of the listed inspections."""
+    outings = {}
+    for i in _listed(qs):
+        key = i.outing_id or -i.pk
+        outings[key] = i.outing.person_count if i.outing else i.inspector_count
+    return sum(outings.values())
+
+
+def _listed(qs):
     ids = qs.order_by().values("pk")
-    total = Inspection.objects.filter(pk__in=ids).aggregate(n=Sum("inspector_count"))["n"]
-    return total or 0
+    return Inspection.objects.filter(pk__in=ids).select_related("outing")
 
 
 def _enterprises(qs):
@@ -128,8 +154,9 @@ FIGURES = {
     "overdue": ("overdue", _count),
     "on_time": ("on_time", _count),
     "major_open": ("major_open", _count),
-    "groups": ("groups", _count),
+    "groups": ("groups", _groups),
     "person_times": ("person_times", _person_times),
+    "visits": ("visits", _count),
     "enterprises": ("enterprises", _enterprises),
     "orders": ("orders", _count),
     "enforcement_documents": ("documents", _count),
@@ -176,6 +203,16 @@ def test_the_total_counts_an_enterprise_inspected_in_two_townships_once(county, 
     assert by_month.split_enterprises == []  # months split visits by nature: no note
 
 
+def test_a_county_group_counts_in_each_township_it_inspected_and_once_in_the_total(county):
+    table = queries.report_table(county, PERIOD_FROM, PERIOD_TO, AS_OF)
+    a, b = table.rows
+    total = table.total
+    assert total.groups == a.groups + b.groups - 1  # 第12检查组 in both rows
+    assert total.person_times == a.person_times + b.person_times - 3  # its one outing
+    assert total.visits == a.visits + b.visits  # each enterprise inspection counts
+    assert total.visits > total.groups - 1
+
+
 def test_the_report_page_and_the_excel_name_the_enterprise_that_moved(county, client):
     from reports.exporters import build_exporter, split_note
 
@@ -190,7 +227,7 @@ def test_the_report_page_and_the_excel_name_the_enterprise_that_moved(county, cl
     exporter.write(buffer)
     buffer.seek(0)
     *_rows, total, note = load_workbook(buffer)["汇总"].iter_rows(values_only=True)
-    assert total[0] == "合计" and total[3] == 4
+    assert total[0] == "合计" and total[4] == 4
     assert note[0] == split_note(["东村机械厂"])
 
 
@@ -203,7 +240,7 @@ def test_enforcement_documents_are_not_supervision_orders(county, grid):
 
 @pytest.mark.parametrize(
     "link, page_list",
-    [("groups", "page_obj"), ("documents", "page_obj"), ("orders", "page_obj")],
+    [("visits", "page_obj"), ("documents", "page_obj"), ("orders", "page_obj")],
 )
 def test_a_figure_followed_through_the_client_lists_its_records(
     county, grid, client, link, page_list
@@ -224,7 +261,7 @@ def test_a_figure_followed_through_the_client_lists_its_records(
     assert (
         response.context[page_list].paginator.count
         == {
-            "groups": west.groups,
+            "visits": west.visits,
             "documents": west.documents,
             "orders": west.orders,
         }[link]

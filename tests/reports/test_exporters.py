@@ -18,7 +18,8 @@ SUMMARY_HEADER = [
     "乡镇",
     "检查组数",
     "出动检查人次",
-    "检查企业数",
+    "检查企业数（家次）",
+    "检查企业数（家）",
     "一般隐患排查数",
     "一般隐患已整改数",
     "一般隐患整改率",
@@ -102,7 +103,8 @@ def test_the_summary_figures_and_rates_are_typed_cells(seed004, personas):
     assert float(a["重大隐患整改率"].value) == pytest.approx(0.80)
     assert (a["重大隐患排查数"].value, a["重大隐患已整改数"].value) == (5, 4)
     assert a["逾期未整改数"].value == 40
-    assert (a["检查组数"].value, a["出动检查人次"].value, a["检查企业数"].value) == (3, 9, 2)
+    assert (a["检查组数"].value, a["出动检查人次"].value) == (3, 9)
+    assert (a["检查企业数（家次）"].value, a["检查企业数（家）"].value) == (3, 2)
     assert (a["执法文书"].value, a["约谈提醒"].value, a["立案查处"].value) == (3, 1, 2)
     assert float(a["罚款(万元)"].value) == pytest.approx(21.221)
     assert a["罚款(万元)"].number_format == "0.0#####"  # shows 21.221, not 21.2210
@@ -131,8 +133,8 @@ def test_the_total_row_equals_the_sum_of_the_township_rows(seed004, personas):
         if header.endswith("率") or index == 0:
             continue
         assert total[index] == pytest.approx(sum(r[index] for r in townships)), header
-    assert float(total[6]) == pytest.approx(0.9397)
-    assert float(total[9]) == pytest.approx(0.80)
+    assert float(total[7]) == pytest.approx(0.9397)
+    assert float(total[10]) == pytest.approx(0.80)
 
 
 def test_a_township_supervisors_summary_has_only_their_township(seed004, personas):
@@ -141,7 +143,7 @@ def test_a_township_supervisors_summary_has_only_their_township(seed004, persona
     wb, _ = workbook(build_exporter("summary", personas.other_supervisor, SUMMARY_PARAMS))
     rows = data_rows(wb["汇总"])
     assert [r[0] for r in rows] == ["乙镇", "合计"]
-    assert rows[0][4] == 0
+    assert rows[0][5] == 0
 
 
 def test_an_inspector_may_not_export_the_summary(grid, personas):

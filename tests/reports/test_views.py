@@ -256,7 +256,7 @@ def test_the_summary_download_is_the_page_in_excel(client, seed004, personas):
     ws = _xlsx(response)["汇总"]
     rows = list(ws.iter_rows(min_row=3, values_only=True))
     assert [r[0] for r in rows] == ["甲镇", "乙镇", "合计"]
-    assert rows[0][4:6] == (1178, 1107)
+    assert rows[0][5:7] == (1178, 1107)
 
 
 def test_a_supervisors_summary_download_has_only_their_township(client, seed004, personas):
