@@ -5,3 +5,20 @@ from django.utils.translation import gettext_lazy as _
 class InspectionsConfig(AppConfig):
     name = "inspections"
     verbose_name = _("检查")
+
+    def ready(self):
+        from inspections.imports import PERMISSION, import_enforcement, import_inspections
+        from jobs import registry
+
+        registry.register_import(
+            "import_inspections",
+            label=_("检查记录导入"),
+            permission=PERMISSION,
+            importer=import_inspections,
+        )
+        registry.register_import(
+            "import_enforcement",
+            label=_("执法记录导入"),
+            permission=PERMISSION,
+            importer=import_enforcement,
+        )

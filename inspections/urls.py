@@ -1,6 +1,6 @@
 from django.urls import path
 
-from inspections import sync, views
+from inspections import sync, views, views_import
 
 app_name = "inspections"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("sync/<slug:kind>/", sync.sync, name="sync"),
     path("coverage/", views.coverage, name="coverage"),
     path("daily/", views.daily, name="daily"),
+    path("import/", views_import.import_inspections, name="import"),
+    path("enforcement/import/", views_import.import_enforcement, name="enforcement_import"),
     path("enforcement/", views.enforcement_list, name="enforcement_list"),
     path("enforcement/new/", views.enforcement_create, name="enforcement_create"),
     path("enforcement/<int:pk>/", views.enforcement_detail, name="enforcement_detail"),
