@@ -1,4 +1,5 @@
-"""The grid admin (cells) and the user admin (role groups and grid assignments)."""
+"""The grid admin (cells), the user admin (role groups and grid assignments), and who may
+enter the admin at all (``administrators_only``)."""
 
 from django import forms
 from django.contrib import admin
@@ -150,9 +151,37 @@ class UserAdmin(BaseUserAdmin):
     def cells(self, obj):
         return "、".join(a.cell.name for a in obj.grid_assignments.all()) or "—"
 
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return self.readonly_fields
+        return [*self.readonly_fields, "is_superuser", "user_permissions"]
+
+    def has_change_permission(self, request, obj=None):
+        """A superuser is changed (flags, groups, password) only by a superuser: the
+        管理员 role holds ``auth.change_user``, which would otherwise reach them too. The
+        password view asks this same question for its user."""
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser  # others deactivate users instead
 
 
 admin.site.unregister(User)
 admin.site.register(User, UserAdmin)
+
+
+def administrators_only(request):
+    """The admin is for administrators (the 管理员 role, or a superuser) and nobody else.
+
+    Its pages are not scoped by the grid: a township supervisor given the staff flag would
+    read every township's hazards there, while the app answers 404. This replaces
+    ``AdminSite.has_permission`` on the project's one admin site; a staff user of another
+    role is sent to the admin's login page, as a user without the staff flag is.
+    """
+    user = request.user
+    return user.is_active and user.is_staff and roles.role_of(user) == roles.ADMIN
+
+
+admin.site.has_permission = administrators_only

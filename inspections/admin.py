@@ -1,8 +1,10 @@
 """Administrators edit checklist templates here; inspections and enforcement are read-only.
 
 Django's admin has no nested inlines: a template shows its categories inline (each with a
-link to its page), and a category's page shows its items inline. Editing or deleting an item
-never changes a past inspection: inspections keep a snapshot of the items they used.
+link to its page), and a category's page shows its items inline. Editing an item never
+changes a past inspection: inspections keep a snapshot of the items they used. Nothing here
+is deleted (a category's items went with it): templates and items are deactivated (启用),
+since hazards link to the item they were found under and recurrence reads that link.
 """
 
 from django.contrib import admin
@@ -22,9 +24,17 @@ from inspections.models import (
 )
 
 
+class NoDeleteAdmin(admin.ModelAdmin):
+    """Checklists are deactivated, never deleted (a deleted item unlinks its hazards)."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class CategoryInline(admin.TabularInline):
     model = ChecklistCategory
     extra = 0
+    can_delete = False
     show_change_link = True
     fields = ["number", "name", "item_count"]
     readonly_fields = ["item_count"]
@@ -37,11 +47,12 @@ class CategoryInline(admin.TabularInline):
 class ItemInline(admin.TabularInline):
     model = ChecklistItem
     extra = 1
+    can_delete = False
     fields = ["number", "text", "basis", "default_level", "is_active"]
 
 
 @admin.register(ChecklistTemplate)
-class ChecklistTemplateAdmin(admin.ModelAdmin):
+class ChecklistTemplateAdmin(NoDeleteAdmin):
     list_display = ["name", "industry", "is_active", "category_count", "item_count"]
     list_filter = ["is_active"]
     search_fields = ["name"]
@@ -67,7 +78,7 @@ class ChecklistTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChecklistCategory)
-class ChecklistCategoryAdmin(admin.ModelAdmin):
+class ChecklistCategoryAdmin(NoDeleteAdmin):
     list_display = ["__str__", "template"]
     list_filter = ["template"]
     list_select_related = ["template"]
@@ -75,7 +86,7 @@ class ChecklistCategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChecklistItem)
-class ChecklistItemAdmin(admin.ModelAdmin):
+class ChecklistItemAdmin(NoDeleteAdmin):
     list_display = ["__str__", "category", "default_level", "is_active"]
     list_filter = ["category__template", "default_level", "is_active"]
     list_select_related = ["category"]

@@ -529,6 +529,21 @@ def _fail_lost_queued(now):
     )
 
 
+def delete_files(job, fields=("file", "upload")):
+    """Remove the job's result file and upload from storage (the row stays as it is).
+
+    The one way a job's files go: the retention purge, the admin's delete, and an import
+    whose upload is no longer needed all call it.
+    """
+    for name in fields:
+        field = getattr(job, name)
+        if field and field.name:
+            try:
+                default_storage.delete(field.name)
+            except OSError:
+                logger.warning("could not delete %s", field.name)
+
+
 def purge_expired(now=None):
     """Delete jobs older than JOB_RETENTION_DAYS and their files; returns how many.
 
@@ -539,12 +554,7 @@ def purge_expired(now=None):
     cutoff = now - datetime.timedelta(days=settings.JOB_RETENTION_DAYS)
     old = list(Job.objects.filter(created_at__lt=cutoff).only("id", "file", "upload"))
     for job in old:
-        for field in (job.file, job.upload):
-            if field and field.name:
-                try:
-                    default_storage.delete(field.name)
-                except OSError:
-                    logger.warning("could not delete %s", field.name)
+        delete_files(job)
     deleted = Job.objects.filter(pk__in=[job.pk for job in old]).delete()[0] if old else 0
     root = Path(settings.MEDIA_ROOT) / "jobs"
     if root.is_dir():
