@@ -105,6 +105,8 @@ class Site:
             "hazards",
             "reports",
             "jobs",
+            "criteria",
+            "notifications",
             "--format=json",
         )
         return sorted(
