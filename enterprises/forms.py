@@ -107,3 +107,20 @@ class BulkAccountsForm(forms.Form):
         self.fields["ids"].choices = [(e.pk, e.name) for e in enterprises]
         self.fields["ids"].error_messages["invalid_choice"] = _("所选企业不存在或不在您的辖区。")
         self.fields["ids"].error_messages["required"] = _("请至少选择一家企业。")
+
+
+class DisclosurePeriodForm(forms.Form):
+    """The period of a 公示 (enterprises.views_disclosure): found dates from … to …."""
+
+    start = forms.DateField(
+        label=_("自"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end = forms.DateField(
+        label=_("至"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise forms.ValidationError(_("结束日期不能早于开始日期。"))
+        return data

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from enterprises import views, views_accounts
+from enterprises import views, views_accounts, views_disclosure
 
 app_name = "enterprises"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("import/template.xlsx", views.import_template, name="import_template"),
     path("<int:pk>/", views.enterprise_detail, name="detail"),
     path("<int:pk>/edit/", views.enterprise_edit, name="edit"),
+    path("<int:pk>/disclosure/", views_disclosure.disclosure, name="disclosure"),
     path("<int:pk>/accounts/", views_accounts.enterprise_accounts, name="accounts"),
     path("accounts/new/", views_accounts.accounts_bulk, name="accounts_bulk"),
     path(

@@ -105,11 +105,12 @@ def test_every_url_with_an_id_answers_404_to_another_enterprise(
 
 @pytest.fixture
 def account_urls(own, enterprise_a1):
-    """The account URLs with an id (for tests/test_url_sweep.py's table)."""
+    """This work's URLs with an id (for tests/test_url_sweep.py's table)."""
     account = own.enterprise_account
     return {
         "enterprises:accounts": {"pk": enterprise_a1.pk},
         "enterprises:account_deactivate": {"pk": account.pk},
+        "enterprises:disclosure": {"pk": enterprise_a1.pk},
     }
 
 
@@ -150,5 +151,10 @@ def test_the_pages_an_enterprise_user_opens_carry_no_inline_script(
             html = response.content.decode()
             assert not INLINE_SCRIPT.findall(html) and not HANDLER.findall(html), name
             opened.append(name)
-    assert {"hazards:list", "hazards:detail", "enterprises:detail"} <= set(opened)
+    assert {
+        "hazards:list",
+        "hazards:detail",
+        "enterprises:detail",
+        "enterprises:disclosure",
+    } <= set(opened)
     assert not {"enterprises:accounts", "hazards:overdue", "reports:dashboard"} & set(opened)
