@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from core.sequences import next_value
+from enterprises.models import EnterpriseStatus
 from grid import roles, scoping
 from hazards import dates, states
 from hazards.models import (
@@ -225,6 +226,8 @@ def register(
     """
     scoping.require(by, "view", enterprise)
     _check_role(by, "register")
+    if enterprise.status == EnterpriseStatus.CLOSED:
+        raise WorkflowError(_("该企业已关闭注销，不能登记隐患。"))
     description = _require_text(description, _("请填写隐患描述。"))
     if level not in Level.values:
         raise WorkflowError(_("请选择隐患等级。"))
