@@ -16,7 +16,6 @@ Importing the same file twice changes nothing:
   it is imported.
 """
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -38,6 +37,7 @@ from inspections.models import (
     InspectionGroup,
     Outing,
 )
+from inspections.services import OWN_GROUP_KINDS, split_names
 
 PERMISSION = "hazard.import"  # the county's and the administrators' imports
 EARLIEST_YEAR = 2000
@@ -74,7 +74,6 @@ INSPECTION_KINDS = {
 ENFORCEMENT_KINDS = {str(label): value for value, label in EnforcementAction.Kind.choices}
 DOCUMENT_KINDS = {str(label): value for value, label in EnforcementAction.DocumentKind.choices}
 FINE_MAX = Decimal("9999999999.99")
-NAME_SEPARATORS = re.compile(r"[、，,；;\s　]+")
 
 # The explanation sheet of each template: (column, required, what to write).
 INSPECTION_HELP = [
@@ -243,11 +242,6 @@ def _read(table, result, read, progress):
     return done
 
 
-def _names(text):
-    """The people of a 检查人员 cell, each once, in order."""
-    return list(dict.fromkeys(n for n in NAME_SEPARATORS.split(text) if n))
-
-
 def _user_lookup():
     """{name: user id} of the active users by full name and username; a full name two
     users share names nobody (the person is then recorded by name only)."""
@@ -289,7 +283,7 @@ def import_inspections(source, *, by, dry_run=False, progress=None):
         group = rows.required(line, values, GROUP)
         if len(group) > 60:
             rows.error(line, GROUP, _("不能超过 %(n)d 个字。") % {"n": 60})
-        people = _names(as_text(values.get(PEOPLE)))
+        people = split_names(as_text(values.get(PEOPLE)))
         if not people:
             rows.error(line, PEOPLE, _("必填：请填写检查人员姓名。"))
         kind_text = "".join(as_text(values.get(KIND)).split())
@@ -383,7 +377,7 @@ def _write_inspections(parsed, enterprises, users, by, result):
         outing, created = Outing.objects.get_or_create(group=group, date=on)
         result.outings += created
         present = set() if created else set(outing.present.values_list("pk", flat=True))
-        guests = [] if created else _names(outing.guest_names)
+        guests = [] if created else split_names(outing.guest_names)
         recorded = (
             set() if created else set(outing.inspections.values_list("enterprise_id", flat=True))
         )
@@ -424,8 +418,6 @@ def _write_inspections(parsed, enterprises, users, by, result):
 
 
 def _group_kind(kind):
-    from inspections.services import OWN_GROUP_KINDS
-
     return OWN_GROUP_KINDS.get(kind, InspectionGroup.Kind.ROUTINE)
 
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from core.choices import HazardLevel
 from enterprises.models import EnterpriseStatus
 from grid import roles, scoping
+from grid.models import GridCell
 from hazards import dates, workflow
 from hazards import photos as photo_service
 from hazards.models import Category, Subject
@@ -126,6 +127,69 @@ def candidate_inspectors(enterprise):
 # --- starting and filling an inspection --------------------------------------------------
 
 
+# --- outings: a group out for the day ----------------------------------------------------
+
+
+def split_names(text):
+    """The people named in ``text`` (separated by 、 ， , ; or spaces), each once, in order."""
+    return list(dict.fromkeys(n for n in re.split(r"[、，,；;\s　]+", text or "") if n))
+
+
+def groups_for(user):
+    """The inspection groups ``user`` may go out with: those formed by a cell the user sees
+    or above it (a county's group works in every township), newest first."""
+    scope = scoping.scope_of(user)
+    qs = InspectionGroup.objects.select_related("unit")
+    if scope.everything:
+        return qs.order_by("-created_at", "-pk")
+    ancestors = set()
+    for cell in GridCell.objects.filter(
+        Q(pk__in=scope.cell_ids) | Q(pk__in=scope.township_ids)
+    ).only("path"):
+        ancestors.update(int(p) for p in cell.path.strip("/").split("/") if p)
+    beneath = Q(unit__township_id__in=scope.township_ids) | Q(unit_id__in=ancestors)
+    return qs.filter(beneath | Q(members=user)).distinct().order_by("-created_at", "-pk")
+
+
+def last_outing(user):
+    """The outing ``user`` was last present at (the phone's defaults: that group and the
+    people they were with), or None."""
+    return (
+        Outing.objects.filter(present=user)
+        .select_related("group")
+        .prefetch_related("present")
+        .order_by("-date", "-pk")
+        .first()
+    )
+
+
+def start_outing(*, group, by, on, present, guest_names=""):
+    """Start (or join) ``group``'s outing on ``on`` with the members ``present`` (users) and
+    ``guest_names`` (people without an account). Starting it twice adds to the people
+    already there, never a second outing."""
+    scoping.require(by, "inspection.record")
+    if group is None or not groups_for(by).filter(pk=group.pk).exists():
+        raise InspectionError(_("请选择您所在网格的检查组。"))
+    if not isinstance(on, date):
+        raise InspectionError(_("请填写出动日期。"))
+    if error := dates.happened_on_error(on, timezone.localdate(), _("出动日期")):
+        raise InspectionError(error)
+    present = list(dict.fromkeys([*present]))
+    guests = split_names(guest_names)
+    if not present and not guests:
+        raise InspectionError(_("请选择出动人员。"))
+    with transaction.atomic():
+        outing, _created = Outing.objects.select_for_update().get_or_create(group=group, date=on)
+        users = {*outing.present.values_list("pk", flat=True), *(u.pk for u in present)}
+        guests = list(dict.fromkeys([*split_names(outing.guest_names), *guests]))
+        outing.present.set(users)
+        group.members.add(*present)
+        outing.guest_names = "、".join(guests)
+        outing.person_count = len(users) + len(guests)
+        outing.save(update_fields=["guest_names", "person_count"])
+    return outing
+
+
 def start(
     *,
     enterprise,
@@ -137,10 +201,13 @@ def start(
     is_enforcement=False,
     notes="",
     client_key=None,
+    outing=None,
 ):
     """Open an inspection of ``enterprise`` and snapshot every active item of ``template``.
 
-    A repeat of ``client_key`` returns the inspection it already opened."""
+    On ``outing`` (today's group out, started once with ``start_outing``) the inspectors
+    are the members present at this enterprise; without one the inspection is its own group
+    and outing. A repeat of ``client_key`` returns the inspection it already opened."""
     return once(
         client_key,
         ClientKey.Kind.INSPECTION,
@@ -155,11 +222,12 @@ def start(
             on=on,
             is_enforcement=is_enforcement,
             notes=notes,
+            outing=outing,
         ),
     )
 
 
-def _start(*, enterprise, by, kind, template, inspectors, on, is_enforcement, notes):
+def _start(*, enterprise, by, kind, template, inspectors, on, is_enforcement, notes, outing):
     scoping.require(by, "inspection.record", enterprise)
     inspectors = list(dict.fromkeys(inspectors))  # keep order, drop repeats
     if enterprise.status == EnterpriseStatus.CLOSED:
@@ -177,6 +245,18 @@ def _start(*, enterprise, by, kind, template, inspectors, on, is_enforcement, no
             _("%(names)s 不负责该企业所在网格，不能列为检查人员。")
             % {"names": "、".join(u.get_full_name() or u.username for u in strangers)}
         )
+    if outing is not None:
+        if outing.date != on:
+            raise InspectionError(_("检查日期须与本次出动的日期一致。"))
+        present = set(outing.present.values_list("pk", flat=True))
+        absent = [u for u in inspectors if u.pk not in present]
+        if absent:
+            raise InspectionError(
+                _("%(names)s 不在本次出动人员中。")
+                % {"names": "、".join(u.get_full_name() or u.username for u in absent)}
+            )
+        if Inspection.objects.filter(outing=outing, enterprise=enterprise).exists():
+            raise InspectionError(_("本次出动已检查过该企业。"))
     if is_enforcement and len(inspectors) < 2:
         raise InspectionError(_("执法检查须有两名及以上执法人员，请再选择一名检查人员。"))
     if not isinstance(on, date):
@@ -204,7 +284,11 @@ def _start(*, enterprise, by, kind, template, inspectors, on, is_enforcement, no
             created_by=by,
         )
         inspection.inspectors.set(inspectors)
-        own_outing(inspection, inspectors)
+        if outing is None:
+            own_outing(inspection, inspectors)
+        else:
+            Inspection.objects.filter(pk=inspection.pk).update(outing=outing)
+            inspection.outing = outing
         InspectionItem.objects.bulk_create(
             InspectionItem(
                 inspection=inspection,

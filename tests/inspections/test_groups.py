@@ -11,9 +11,11 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from core import demo as core_demo
-from inspections import demo
+from inspections import demo, services
 from inspections.models import Inspection, InspectionGroup, Outing
 from reports import queries
+from tests.factories import EnterpriseFactory
+from tests.inspections.conftest import start_inspection
 
 D = datetime.date
 OLD = ("inspections", "0006_inspection_groups_and_outings")
@@ -98,3 +100,91 @@ def test_a_campaign_ends_on_or_after_it_starts(grid):
         InspectionGroup.objects.create(
             name="专项组", unit=grid.county, starts_on=D(2026, 5, 1), ends_on=D(2026, 4, 1)
         )
+
+
+# --- the phone flow: start today's outing once, inspect enterprise after enterprise -----
+
+
+@pytest.fixture
+def team(grid, personas):
+    group = InspectionGroup.objects.create(name="第12检查组", unit=grid.county)
+    group.members.add(personas.inspector, personas.inspector2)
+    return group
+
+
+@pytest.mark.django_db
+def test_one_outing_inspects_two_enterprises_without_naming_the_group_again(
+    grid, team, personas, checklist, enterprise_a1
+):
+    neighbour = EnterpriseFactory(name="东村砖厂", cell=grid.village_a1)
+    today = timezone.localdate()
+    people = [personas.inspector, personas.inspector2]
+    outing = services.start_outing(
+        group=team, by=personas.inspector, on=today, present=people, guest_names="王专家"
+    )
+    assert outing.person_count == 3
+    first = start_inspection(enterprise_a1, personas.inspector, checklist, people, outing=outing)
+    second = start_inspection(
+        neighbour, personas.inspector, checklist, [personas.inspector], outing=outing
+    )
+    assert first.outing == second.outing == outing
+    assert Outing.objects.count() == 1 and InspectionGroup.objects.count() == 1
+    # Started again (the second phone of the group): the same outing, no one counted twice.
+    again = services.start_outing(
+        group=team, by=personas.inspector2, on=today, present=[personas.inspector]
+    )
+    assert again == outing and again.person_count == 3
+    assert services.last_outing(personas.inspector) == outing
+
+
+@pytest.mark.django_db
+def test_an_inspector_not_out_with_the_group_is_refused(team, personas, checklist, enterprise_a1):
+    today = timezone.localdate()
+    outing = services.start_outing(
+        group=team, by=personas.inspector, on=today, present=[personas.inspector]
+    )
+    with pytest.raises(services.InspectionError, match="不在本次出动人员中"):
+        start_inspection(
+            enterprise_a1,
+            personas.inspector,
+            checklist,
+            [personas.inspector, personas.inspector2],
+            outing=outing,
+        )
+
+
+@pytest.mark.django_db
+def test_an_enforcement_inspection_on_an_outing_needs_two_people(
+    team, personas, checklist, enterprise_a1
+):
+    outing = services.start_outing(
+        group=team, by=personas.inspector, on=timezone.localdate(), present=[personas.inspector]
+    )
+    with pytest.raises(services.InspectionError, match="执法检查须有两名及以上执法人员"):
+        start_inspection(
+            enterprise_a1, personas.inspector, checklist, [personas.inspector],
+            outing=outing, is_enforcement=True,
+        )  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_an_outing_needs_people_and_a_group_of_the_users_grid(grid, team, personas):
+    today = timezone.localdate()
+    with pytest.raises(services.InspectionError, match="请选择出动人员"):
+        services.start_outing(group=team, by=personas.inspector, on=today, present=[])
+    other = InspectionGroup.objects.create(name="乙镇第1组", unit=grid.town_b)
+    with pytest.raises(services.InspectionError, match="请选择您所在网格的检查组"):
+        services.start_outing(
+            group=other, by=personas.inspector, on=today, present=[personas.inspector]
+        )
+    assert not Outing.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_inspection_started_without_an_outing_is_its_own_group(
+    personas, checklist, enterprise_a1
+):
+    inspection = start_inspection(enterprise_a1, personas.inspector, checklist)
+    assert inspection.outing.person_count == 1
+    assert list(inspection.outing.present.all()) == [personas.inspector]
+    assert inspection.outing.group.unit_id == inspection.township_id
