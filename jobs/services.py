@@ -200,12 +200,25 @@ def require_allowed(user, kind):
 # --- Starting -------------------------------------------------------------------------------
 
 
+def check_upload_size(upload):
+    """Refuse an import file over ``settings.IMPORT_MAX_BYTES`` before it is stored: the
+    worker would refuse it anyway (core.spreadsheets), after keeping it on disk."""
+    size = getattr(upload, "size", None) or 0
+    if size > settings.IMPORT_MAX_BYTES:
+        raise JobError(
+            _("文件过大（%(size).1f MB），导入文件不能超过 %(max).0f MB。")
+            % {"size": size / 1024 / 1024, "max": settings.IMPORT_MAX_BYTES / 1024 / 1024}
+        )
+
+
 def start(user, kind, params=None, upload=None):
     """Record a job for ``user`` and enqueue it once the current transaction commits."""
     require_allowed(user, kind)
     is_import = kind.startswith(registry.IMPORT)
     if is_import and upload is None:
         raise JobError(_("请选择要导入的文件。"))
+    if is_import:
+        check_upload_size(upload)
     with transaction.atomic():
         job = Job.objects.create(user=user, kind=kind, params=params_from(params))
         if upload is not None:
@@ -226,7 +239,7 @@ def restart(job, by):
     upload = None
     if job.upload:
         if not default_storage.exists(job.upload.name):
-            raise JobError(_("原上传文件已过期删除，请重新上传。"))
+            raise JobError(_("原上传文件已删除（导入结束或保留期满即删除），请重新上传。"))
         upload = default_storage.open(job.upload.name, "rb")
         upload.name = job.upload_name or "upload.xlsx"
     try:
@@ -390,6 +403,8 @@ def run(job_id):
     except Exception as exc:
         logger.exception("job %s failed", job_id)
         _finish(job_id, Job.State.FAILED, error=_message_for(exc, job))
+        if job.is_import and isinstance(getattr(exc, "message", None), str):
+            delete_files(job, ["upload"])  # the file was refused: nobody restarts it
         return None
     except BaseException:
         # The worker is being stopped (a second Ctrl-C, SystemExit): say so, then go.
@@ -401,6 +416,8 @@ def run(job_id):
 
 
 def _end_import(job, progress, outcome):
+    """Record the import's result; its upload, read to the end, is deleted at once."""
+    delete_files(job, ["upload"])
     outcome = import_outcome(outcome)
     errors = outcome["errors"]
     rows = outcome["created"] + outcome["updated"] + outcome["unchanged"]

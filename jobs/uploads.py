@@ -37,6 +37,10 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(_("只能导入 .xlsx 格式的 Excel 工作簿。"))
+        try:
+            services.check_upload_size(upload)
+        except services.JobError as exc:
+            raise forms.ValidationError(exc.message) from exc
         return upload
 
 

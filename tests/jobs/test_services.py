@@ -223,7 +223,11 @@ def test_retention_deletes_old_jobs_and_their_files_and_keeps_the_rest(
         out.write(b"xlsx")
         return {"rows": 1}
 
+    def crash(job, out, progress):  # an import that crashed keeps its upload until the purge
+        raise OSError("disk went away")
+
     use_runner("export_ledger", runner)
+    use_runner("import_enterprises", crash)
     start = datetime.datetime(2026, 11, 1, 9, tzinfo=datetime.UTC)
     with time_machine.travel(start, tick=False):
         with django_capture_on_commit_callbacks(execute=True):
