@@ -3,6 +3,8 @@
 import uuid
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +13,7 @@ from grid import scoping
 from hazards import dates
 from hazards.models import Category, Level, Subject
 from inspections.models import ChecklistTemplate, EnforcementAction, Inspection, InspectionItem
-from inspections.services import candidate_inspectors
+from inspections.services import candidate_inspectors, groups_for, last_outing
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -80,6 +82,43 @@ class StartForm(forms.Form):
                 "inspectors", _("执法检查须有两名及以上执法人员，请再选择一名检查人员。")
             )
         return data
+
+
+class OutingForm(forms.Form):
+    """今日出动: the group and the people out today, entered once on the phone; each
+    enterprise inspected afterwards belongs to this outing. Defaults: the group the user
+    was last out with and the people they were with."""
+
+    group = forms.ModelChoiceField(
+        label=_("检查组"), queryset=None, error_messages={"required": _("请选择检查组。")}
+    )
+    present = forms.ModelMultipleChoiceField(
+        label=_("出动人员"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    guest_names = forms.CharField(
+        label=_("其他出动人员"),
+        required=False,
+        max_length=500,
+        help_text=_("没有账号的人员（专家、其他部门人员），姓名用、分隔"),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        groups = groups_for(user)
+        self.fields["group"].queryset = groups
+        people = (
+            get_user_model()
+            .objects.filter(is_active=True)
+            .filter(Q(inspection_groups__in=groups) | Q(pk=user.pk))
+        )
+        self.fields["present"].queryset = people.distinct().order_by("first_name", "username")
+        last = last_outing(user)
+        if last is not None:
+            self.initial.setdefault("group", last.group_id)
+            self.initial.setdefault("present", [u.pk for u in last.present.all()])
+            self.initial.setdefault("guest_names", last.guest_names)
+        else:
+            self.initial.setdefault("present", [user.pk])
 
 
 class ItemResultForm(forms.Form):

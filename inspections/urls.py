@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.inspection_list, name="list"),
     path("start/", views.start, name="start"),
     path("start/pick/", views.pick, name="pick"),
+    path("outing/", views.outing_start, name="outing"),
     path("field/", views.field, name="field"),
     path("sw.js", views.service_worker, name="service_worker"),
     path("manifest.webmanifest", views.manifest, name="manifest"),

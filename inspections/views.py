@@ -24,11 +24,12 @@ from inspections.forms import (
     EnforcementForm,
     HazardFromItemForm,
     ItemResultForm,
+    OutingForm,
     PeriodForm,
     StartForm,
     SubmitForm,
 )
-from inspections.models import Inspection
+from inspections.models import Inspection, Outing
 
 PAGE_SIZE = 30
 
@@ -74,7 +75,13 @@ def start(request):
         scoping.enterprises_for(request.user).select_related("cell"), pk=enterprise_id
     )
     scoping.require(request.user, "inspection.record", enterprise)
-    form = StartForm(request.POST or None, enterprise=enterprise, user=request.user)
+    outing = _todays_outing(request)
+    initial = {}
+    if outing is not None:  # the people out today, entered once (今日出动)
+        initial["inspectors"] = [u.pk for u in outing.present.all()]
+    form = StartForm(
+        request.POST or None, enterprise=enterprise, user=request.user, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -88,6 +95,7 @@ def start(request):
                 is_enforcement=data["is_enforcement"],
                 notes=data["notes"],
                 client_key=data["client_key"],
+                outing=outing if outing is not None and outing.date == data["date"] else None,
             )
         except services.InspectionError as exc:
             form.add_error(None, exc.message)
@@ -100,6 +108,57 @@ def start(request):
     return render(request, "inspections/start.html", {"form": form, "enterprise": enterprise})
 
 
+OUTING_SESSION_KEY = "inspections.outing"
+
+
+def _todays_outing(request):
+    """Today's outing the user started or joined on this device, or None."""
+    pk = request.session.get(OUTING_SESSION_KEY)
+    if not pk:
+        return None
+    return (
+        Outing.objects.filter(pk=pk, date=timezone.localdate(), present=request.user)
+        .select_related("group")
+        .prefetch_related("present")
+        .first()
+    )
+
+
+@login_required
+def outing_start(request):
+    """今日出动: start (or join) today's outing once; then inspect one enterprise after
+    another without entering the group again."""
+    scoping.require(request.user, "inspection.record")
+    form = OutingForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            outing = services.start_outing(
+                group=data["group"],
+                by=request.user,
+                on=timezone.localdate(),
+                present=list(data["present"]),
+                guest_names=data["guest_names"],
+            )
+        except services.InspectionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            request.session[OUTING_SESSION_KEY] = outing.pk
+            messages.success(
+                request,
+                _("已开始今日出动：%(group)s，出动 %(n)d 人。请选择企业开始检查。")
+                % {"group": outing.group.name, "n": outing.person_count},
+            )
+            return redirect("inspections:pick")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "inspections/outing.html",
+        {"form": form, "outing": _todays_outing(request)},
+        status=status,
+    )
+
+
 @login_required
 def pick(request):
     """选择企业开始检查: the user's enterprises (包保 first), searchable."""
@@ -108,7 +167,11 @@ def pick(request):
     return render(
         request,
         "inspections/pick.html",
-        {"q": q, "page_obj": _page(request, field_work.field_enterprises(request.user, q))},
+        {
+            "q": q,
+            "page_obj": _page(request, field_work.field_enterprises(request.user, q)),
+            "outing": _todays_outing(request),
+        },
     )
 
 
