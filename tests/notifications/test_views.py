@@ -32,6 +32,8 @@ def test_each_role_sees_its_own_notifications_and_the_unread_count(client, perso
     assert "我的提醒" in html
     assert "别人的提醒" not in html
     assert '通知 <span class="badge text-bg-danger">1</span>' in html
+    # On a phone the count stays beside the menu button, outside the collapsed menu.
+    assert html.count('通知 <span class="badge text-bg-danger">1</span>') == 2
 
 
 def test_a_visitor_is_sent_to_the_login_page(client, db):
