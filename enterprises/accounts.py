@@ -61,7 +61,7 @@ def create_account(enterprise, *, by, username, name="", phone=""):
         raise ValidationError({"username": _("该用户名已被使用，请换一个。")})
     password = one_time_password()
     user = User.objects.create_user(username=username, password=password, first_name=name)
-    user.groups.add(Group.objects.get(name=roles.GROUP_NAMES[roles.ENTERPRISE]))
+    user.groups.add(Group.objects.get_or_create(name=roles.GROUP_NAMES[roles.ENTERPRISE])[0])
     account = EnterpriseAccount.objects.create(
         user=user, enterprise=enterprise, phone=phone, must_change_password=True, created_by=by
     )
