@@ -7,6 +7,11 @@ class EnterprisesConfig(AppConfig):
     verbose_name = _("企业")
 
     def ready(self):
+        from enterprises.models import Enterprise
+        from grid import scoping
+
+        scoping.register_records("enterprises", Enterprise, "id")
+        scoping.register_enterprise_of(_enterprise_of)
         from enterprises import accounts  # noqa: F401 — connects the first-login signal
         from enterprises.imports import import_enterprises
         from jobs import registry
@@ -17,3 +22,11 @@ class EnterprisesConfig(AppConfig):
             permission="enterprise.import",
             importer=import_enterprises,
         )
+
+
+def _enterprise_of(user):
+    from enterprises.models import EnterpriseAccount
+
+    return (
+        EnterpriseAccount.objects.filter(user=user).values_list("enterprise_id", flat=True).first()
+    )

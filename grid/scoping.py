@@ -94,13 +94,18 @@ def scope_of(user):
     return scope
 
 
+# How an enterprise account finds its enterprise: registered by the enterprises app.
+_ENTERPRISE_OF = []
+
+
+def register_enterprise_of(finder):
+    """``finder(user)`` → the id of the one enterprise the user's account belongs to."""
+    _ENTERPRISE_OF[:] = [finder]
+
+
 def _enterprise_scope(user):
     """The one enterprise of an active enterprise account; no account, nothing."""
-    from enterprises.models import EnterpriseAccount
-
-    enterprise_id = (
-        EnterpriseAccount.objects.filter(user=user).values_list("enterprise_id", flat=True).first()
-    )
+    enterprise_id = _ENTERPRISE_OF[0](user) if _ENTERPRISE_OF else None
     return Scope(enterprise_id=enterprise_id)
 
 
@@ -140,13 +145,21 @@ def townships_for(user):
     return qs.filter(Q(pk__in=sorted(scope.township_ids)) | Q(pk__in=cell_townships))
 
 
+# The records the apps above keep in the grid, registered from their AppConfig.ready()
+# (grid knows no app): name → (model, the path from a record to its enterprise).
+_RECORDS = {}
+
+
+def register_records(name, model, enterprise_path="enterprise_id"):
+    """An app tells scoping about a model whose rows carry township and cell."""
+    _RECORDS[name] = (model, enterprise_path)
+
+
 def enterprise_key(model):
-    """The path from ``model`` to the enterprise its records belong to."""
-    label = model._meta.label
-    if label == "enterprises.Enterprise":
-        return "id"
-    if label == "hazards.SupervisionOrder":
-        return "hazard__enterprise_id"
+    """The path from ``model`` to the enterprise its records belong to (as registered)."""
+    for registered, path in _RECORDS.values():
+        if registered is model:
+            return path
     return "enterprise_id"
 
 
@@ -166,34 +179,30 @@ def limit(queryset, user, prefix=""):
     return queryset.filter(scope.q(prefix, key))
 
 
-def enterprises_for(user):
-    from enterprises.models import Enterprise
+def records_for(user, name):
+    """The registered records ``name`` the user may see."""
+    model, _path = _RECORDS[name]
+    return limit(model._default_manager.all(), user)
 
-    return limit(Enterprise.objects.all(), user)
+
+def enterprises_for(user):
+    return records_for(user, "enterprises")
 
 
 def hazards_for(user):
-    from hazards.models import Hazard
-
-    return limit(Hazard.objects.all(), user)
+    return records_for(user, "hazards")
 
 
 def inspections_for(user):
-    from inspections.models import Inspection
-
-    return limit(Inspection.objects.all(), user)
+    return records_for(user, "inspections")
 
 
 def enforcement_for(user):
-    from inspections.models import EnforcementAction
-
-    return limit(EnforcementAction.objects.all(), user)
+    return records_for(user, "enforcement")
 
 
 def orders_for(user):
-    from hazards.models import SupervisionOrder
-
-    return limit(SupervisionOrder.objects.all(), user)
+    return records_for(user, "orders")
 
 
 def can_see(user, obj):

@@ -7,6 +7,11 @@ class HazardsConfig(AppConfig):
     verbose_name = _("隐患")
 
     def ready(self):
+        from grid import scoping
+        from hazards.models import Hazard, SupervisionOrder
+
+        scoping.register_records("hazards", Hazard)
+        scoping.register_records("orders", SupervisionOrder, "hazard__enterprise_id")
         from core.middleware import register_upload_check
         from hazards.imports import import_hazards
         from hazards.photos import check_request

@@ -7,6 +7,11 @@ class InspectionsConfig(AppConfig):
     verbose_name = _("检查")
 
     def ready(self):
+        from grid import scoping
+        from inspections.models import EnforcementAction, Inspection
+
+        scoping.register_records("inspections", Inspection)
+        scoping.register_records("enforcement", EnforcementAction)
         from inspections.imports import PERMISSION, import_enforcement, import_inspections
         from jobs import registry
 

@@ -9,7 +9,6 @@ core.demo's per-app modules, core.middleware.register_upload_check), never the r
 import ast
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,11 +61,6 @@ def test_grid_imports_nothing_above_it_outside_the_scoping_shortcuts():
     assert upward_imports("grid", scoping_shortcuts) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="grid.scoping's enterprises_for/hazards_for/inspections_for/enforcement_for/"
-    "orders_for import the models above it; they belong in each app's selectors",
-)
 def test_grid_scoping_imports_nothing_above_it():
     assert [f for f in upward_imports("grid") if f.startswith("grid/scoping.py")] == []
 
