@@ -191,6 +191,17 @@ def coverage(user, date_from, date_to, township=None):
 # --- daily report ------------------------------------------------------------------------
 
 
+def _group_of(inspection):
+    return inspection.outing.group_id if inspection.outing else -inspection.pk
+
+
+def _outing_of(inspection):
+    """(outing key, its people) of an inspection."""
+    if inspection.outing:
+        return inspection.outing_id, inspection.outing.person_count
+    return -inspection.pk, inspection.inspector_count
+
+
 def daily_report(user, on, township):
     """每日隐患登记汇报 for one date and one township, as plain data.
 
@@ -203,7 +214,7 @@ def daily_report(user, on, township):
     inspections = list(
         scoping.inspections_for(user)
         .filter(date=on, township=township, status=SUBMITTED)
-        .select_related("enterprise")
+        .select_related("enterprise", "outing")
         .prefetch_related("inspectors")
         .annotate(hazard_count=Count("hazards", filter=~Q(hazards__status=Status.VOID)))
         .order_by("enterprise__name", "id")
@@ -258,8 +269,10 @@ def daily_report(user, on, township):
         "date": on,
         "township": township.name,
         "township_id": township.pk,
-        "inspection_groups": len(rows),
-        "person_times": sum(r["inspector_count"] for r in rows),
+        # As in the reports (docs/domain.md "The numbers"): distinct groups, and the people
+        # of each distinct outing; an inspection without an outing is its own.
+        "inspection_groups": len({_group_of(i) for i in inspections}),
+        "person_times": sum(dict(_outing_of(i) for i in inspections).values()),
         "enterprises": len({i.enterprise_id for i in inspections}),
         "hazard_count": len(hazards),
         "major_count": sum(1 for h in hazards if h["is_major"]),

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from enterprises.models import RiskColour
 from inspections import selectors, services
+from inspections.models import InspectionGroup
 from tests.conftest import login
 from tests.factories import EnterpriseFactory, today
 from tests.inspections.conftest import answer_all, start_inspection
@@ -138,3 +139,22 @@ def test_the_daily_page_runs_a_constant_number_of_queries(client, personas, chec
             assert client.get(url).status_code == 200
         counts.append(len(ctx))
     assert counts[0] == counts[1]
+
+
+def test_the_daily_report_counts_a_group_out_at_two_enterprises_once(
+    personas, enterprise_a1, enterprise_a2, checklist, grid
+):
+    team = InspectionGroup.objects.create(name="第12检查组", unit=grid.county)
+    people = [personas.supervisor, personas.supervisor2]
+    outing = services.start_outing(
+        group=team, by=personas.supervisor, on=today(), present=people, guest_names="王专家"
+    )
+    for enterprise in (enterprise_a1, enterprise_a2):
+        inspection = start_inspection(
+            enterprise, personas.supervisor, checklist, inspectors=people, outing=outing
+        )
+        answer_all(inspection, personas.supervisor)
+        services.submit(inspection, by=personas.supervisor, representative="甲")
+    report = selectors.daily_report(personas.supervisor, today(), grid.town_a)
+    assert (report["inspection_groups"], report["person_times"]) == (1, 3)
+    assert report["enterprises"] == len(report["inspections"]) == 2
