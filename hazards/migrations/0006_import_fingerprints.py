@@ -9,58 +9,113 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('hazards', '0005_hazard_states'),
+        ("hazards", "0005_hazard_states"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportBatch',
+            name="ImportBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file_sha256', models.CharField(max_length=64, verbose_name='文件指纹（SHA-256）')),
-                ('file_name', models.CharField(blank=True, max_length=255, verbose_name='文件名')),
-                ('imported_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='导入时间')),
-                ('rows', models.PositiveIntegerField(verbose_name='数据行数')),
-                ('created', models.PositiveIntegerField(verbose_name='新增隐患数')),
-                ('imported_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='导入人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file_sha256",
+                    models.CharField(max_length=64, verbose_name="文件指纹（SHA-256）"),
+                ),
+                ("file_name", models.CharField(blank=True, max_length=255, verbose_name="文件名")),
+                (
+                    "imported_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="导入时间"
+                    ),
+                ),
+                ("rows", models.PositiveIntegerField(verbose_name="数据行数")),
+                ("created", models.PositiveIntegerField(verbose_name="新增隐患数")),
+                (
+                    "imported_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="导入人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '隐患台账导入批次',
-                'verbose_name_plural': '隐患台账导入批次',
-                'ordering': ['-imported_at'],
+                "verbose_name": "隐患台账导入批次",
+                "verbose_name_plural": "隐患台账导入批次",
+                "ordering": ["-imported_at"],
             },
         ),
         migrations.CreateModel(
-            name='ImportedRow',
+            name="ImportedRow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('line', models.PositiveIntegerField(verbose_name='文件中的行号')),
-                ('row_sha256', models.CharField(max_length=64, verbose_name='行指纹（SHA-256）')),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rows_seen', to='hazards.importbatch', verbose_name='导入批次')),
-                ('hazard', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='hazards.hazard', verbose_name='隐患')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("line", models.PositiveIntegerField(verbose_name="文件中的行号")),
+                ("row_sha256", models.CharField(max_length=64, verbose_name="行指纹（SHA-256）")),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="rows_seen",
+                        to="hazards.importbatch",
+                        verbose_name="导入批次",
+                    ),
+                ),
+                (
+                    "hazard",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="hazards.hazard",
+                        verbose_name="隐患",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '已导入的无编号行',
-                'verbose_name_plural': '已导入的无编号行',
+                "verbose_name": "已导入的无编号行",
+                "verbose_name_plural": "已导入的无编号行",
             },
         ),
         migrations.AddConstraint(
-            model_name='importbatch',
-            constraint=models.UniqueConstraint(fields=('file_sha256',), name='importbatch_file_once'),
+            model_name="importbatch",
+            constraint=models.UniqueConstraint(
+                fields=("file_sha256",), name="importbatch_file_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='importbatch',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.Exact(django.db.models.functions.text.Length('file_sha256'), 64), name='importbatch_sha256_length'),
+            model_name="importbatch",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.Exact(
+                    django.db.models.functions.text.Length("file_sha256"), 64
+                ),
+                name="importbatch_sha256_length",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='importedrow',
-            constraint=models.UniqueConstraint(fields=('row_sha256',), name='importedrow_once'),
+            model_name="importedrow",
+            constraint=models.UniqueConstraint(fields=("row_sha256",), name="importedrow_once"),
         ),
         migrations.AddConstraint(
-            model_name='importedrow',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.Exact(django.db.models.functions.text.Length('row_sha256'), 64), name='importedrow_sha256_length'),
+            model_name="importedrow",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.Exact(
+                    django.db.models.functions.text.Length("row_sha256"), 64
+                ),
+                name="importedrow_sha256_length",
+            ),
         ),
     ]
