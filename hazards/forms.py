@@ -98,12 +98,6 @@ class AcknowledgeForm(ExpectedStateForm):
     note = forms.CharField(label=_("签收意见"), required=False, widget=_textarea(2))
 
 
-class AcknowledgeForm(ExpectedStateForm):
-    """签收整改通知 (an enterprise account)."""
-
-    note = forms.CharField(label=_("签收意见"), required=False, widget=_textarea(2))
-
-
 class ReportFixedForm(ExpectedStateForm):
     fixed_on = forms.DateField(label=_("整改完成日期"), widget=DATE)
     note = forms.CharField(label=_("整改情况说明"), widget=_textarea())
