@@ -10,12 +10,14 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
 from django.utils import timezone
 
+from enterprises.models import EnterpriseAccount
+from grid import roles
 from hazards import workflow
 from inspections import services as inspections
 from inspections.models import ChecklistTemplate
 from jobs.models import Job
 from tests.conftest import login
-from tests.factories import jpeg_upload, make_hazard
+from tests.factories import UserFactory, jpeg_upload, make_hazard
 
 
 def id_patterns(resolver=None, namespace=""):
@@ -77,8 +79,16 @@ def township_a(personas, enterprise_a1):
     )
     job.file.save("ledger.xlsx", ContentFile(b"PK"), save=True)
     photo = fixed.photos.first()
+    account = EnterpriseAccount.objects.create(
+        user=UserFactory(username="qy_sweep", role=roles.ENTERPRISE), enterprise=enterprise_a1
+    )
+    in_deadline = make_hazard(enterprise_a1, personas.inspector, "deadline")
     return {
         "enterprises:detail": {"pk": enterprise_a1.pk},
+        "enterprises:accounts": {"pk": enterprise_a1.pk},
+        "enterprises:account_deactivate": {"pk": account.pk},
+        "enterprises:disclosure": {"pk": enterprise_a1.pk},
+        "hazards:acknowledge": {"pk": in_deadline.pk},
         "enterprises:edit": {"pk": enterprise_a1.pk},
         "hazards:order_detail": {"pk": order.pk},
         "hazards:photo": {"pk": photo.pk},

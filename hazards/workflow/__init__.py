@@ -10,6 +10,7 @@ conditional UPDATE and appends one event (``base._apply``). The ledger import is
 from hazards.workflow.actions import (
     AMENDABLE,
     RECURRENCE_DAYS,
+    acknowledge,
     amend,
     approve_extension,
     close_out,
@@ -49,6 +50,7 @@ from hazards.workflow.imports import (
 )
 
 __all__ = [
+    "acknowledge",
     "ACTIONS",
     "AMENDABLE",
     "IMPORT_BATCH",

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _l
 from core.sequences import bump_to_at_least, next_value
 from grid import roles, scoping
 from hazards import states
-from hazards.models import Hazard, HazardEvent, Level, Subject
+from hazards.models import Hazard, HazardEvent, Level, Source, Subject
 from hazards.workflow.base import NotAllowed, S, _check_role, _now, declare
 
 IMPORT_BATCH = 1000
@@ -149,6 +149,7 @@ def import_records(records, *, by, at=None, progress=None):
                         level=r.level,
                         category=r.category,
                         subject=Subject.OTHER,
+                        source=Source.IMPORT,
                         description=r.description,
                         location=r.location,
                         found_on=r.found_on,

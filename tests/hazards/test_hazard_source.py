@@ -48,3 +48,21 @@ def test_the_database_refuses_an_unknown_source(personas, enterprise_a1):
     hazard = make_hazard(enterprise_a1, personas.inspector)
     with pytest.raises(IntegrityError), transaction.atomic():
         Hazard.objects.filter(pk=hazard.pk).update(source="rumour")
+
+
+def test_a_hazard_from_the_ledger_import_says_so(personas, enterprise_a1):
+    from datetime import date
+
+    from hazards.models import Hazard, Source
+    from hazards.workflow import ImportRecord, import_records
+
+    record = ImportRecord(
+        line=2, number="", uscc=enterprise_a1.uscc, enterprise_id=enterprise_a1.pk,
+        cell_id=enterprise_a1.cell_id, township_id=enterprise_a1.township_id,
+        industry=enterprise_a1.industry, description="灭火器过期", location="仓库",
+        level="general", category="condition", found_on=date(2026, 3, 1), finder_names="张三",
+        measures="", responsible_person="", funds_yuan=None, deadline=None, fixed_on=None,
+        closed_on=None,
+    )  # fmt: skip
+    import_records([record], by=personas.county)
+    assert Hazard.objects.get(description="灭火器过期").source == Source.IMPORT

@@ -58,6 +58,7 @@ ACTIONS = [
     "issue_order",
     "void",
     "amend",
+    "acknowledge",  # the enterprise's own account only: no role of this table
 ]
 
 INS, SUP, C = "inspector", "supervisor", "county"
@@ -156,6 +157,7 @@ def _call(action, hazard, user):
         ),
         "void": lambda: workflow.void(hazard, by=user, reason="误报"),
         "amend": lambda: workflow.amend(hazard, by=user, note="部位登记有误", location="二号车间"),
+        "acknowledge": lambda: workflow.acknowledge(hazard, by=user, note="已收到"),
     }
     return calls[action]()
 
