@@ -19,6 +19,8 @@ STORED_KINDS = {
     "export_daily",
     "import_enterprises",
     "import_hazards",
+    "import_inspections",
+    "import_enforcement",
 }
 
 
