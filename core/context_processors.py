@@ -13,6 +13,7 @@ NAV = [
         {roles.INSPECTOR, roles.SUPERVISOR, roles.COUNTY, roles.ADMIN, roles.ENTERPRISE},
     ),
     ("hazards:my_work", _("我的工作"), {roles.INSPECTOR, roles.SUPERVISOR}),
+    ("inspections:outing", _("今日出动"), {roles.INSPECTOR, roles.SUPERVISOR}),
     (
         "hazards:list",
         _("隐患台账"),
@@ -44,6 +45,8 @@ NAV = [
     # A page permission (grid.scoping) instead of a set of roles: the nav shows the page to
     # exactly those the page lets in.
     ("hazards:import", _("导入隐患台账"), "hazard.import"),
+    ("inspections:import", _("导入检查记录"), "hazard.import"),
+    ("inspections:enforcement_import", _("导入执法记录"), "hazard.import"),
     ("notifications:webhooks", _("群机器人推送"), {roles.COUNTY, roles.ADMIN}),
     ("admin:index", _("系统管理"), {roles.ADMIN}),
 ]
