@@ -4,13 +4,14 @@ from django.urls import include, path
 
 from core import preferences
 from core import views as core_views
+from grid import views as grid_views
 
 admin.site.site_header = "隐患排查治理台账 · 系统管理"
 admin.site.site_title = "隐患排查治理台账"
 admin.site.index_title = "系统管理"
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", grid_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("text-size/", preferences.text_size, name="text_size"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
