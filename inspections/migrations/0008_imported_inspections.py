@@ -5,22 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enterprises', '0002_enterprise_accounts'),
-        ('grid', '0003_enterprise_role'),
-        ('inspections', '0007_each_inspection_its_own_group'),
+        ("enterprises", "0002_enterprise_accounts"),
+        ("grid", "0003_enterprise_role"),
+        ("inspections", "0007_each_inspection_its_own_group"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='inspection',
-            name='is_imported',
-            field=models.BooleanField(default=False, editable=False, verbose_name='由表格导入'),
+            model_name="inspection",
+            name="is_imported",
+            field=models.BooleanField(default=False, editable=False, verbose_name="由表格导入"),
         ),
         migrations.AddConstraint(
-            model_name='inspection',
-            constraint=models.UniqueConstraint(fields=('outing', 'enterprise'), name='inspection_once_per_outing'),
+            model_name="inspection",
+            constraint=models.UniqueConstraint(
+                fields=("outing", "enterprise"), name="inspection_once_per_outing"
+            ),
         ),
     ]
