@@ -27,12 +27,23 @@ from tests.conftest import login
 from tests.test_crafted_input import patterns_with_converters, url_of
 from tests.test_url_sweep import township_a  # noqa: F401 — the fixture, one object of each kind
 
-# serialized_rollback: the flush after each test would remove the checklist templates that
-# migrations seed, and township_a starts its inspections from one.
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _an_active_checklist(transactional_db):
+    """An active checklist for township_a: the flush after each transactional test removes
+    the ones migrations seed (restoring them by serialized_rollback clashes with the content
+    types the flush recreates)."""
+    from inspections.models import ChecklistCategory, ChecklistItem, ChecklistTemplate
+
+    if not ChecklistTemplate.objects.filter(
+        is_active=True, categories__items__isnull=False
+    ).exists():
+        template = ChecklistTemplate.objects.create(name="无障碍检查用检查表")
+        category = ChecklistCategory.objects.create(template=template, number=1, name="安全管理")
+        ChecklistItem.objects.create(category=category, number=1, text="定期组织隐患排查")
+
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]

@@ -249,7 +249,8 @@ def test_a_failed_item_goes_from_the_inspection_to_the_county_summary(
         town_b = dict(zip(header, next(r for r in rows if r and r[0] == "乙镇"), strict=True))
         assert town_a["检查组数"] == 1
         assert town_a["出动检查人次"] == 1
-        assert town_a["检查企业数"] == 1
+        assert town_a["检查企业数（家次）"] == 1
+        assert town_a["检查企业数（家）"] == 1
         assert town_a["一般隐患排查数"] == 3
         assert town_a["一般隐患已整改数"] == 1
         assert town_a["逾期未整改数"] == 1
