@@ -92,13 +92,19 @@ def _read_head_and_size(source):
     return head, size, fh
 
 
-def _check_archive(fh, size):
+def check_size(size):
+    """Refuse an import file over ``IMPORT_MAX_BYTES``: the one home of that rule (the job
+    service calls it before storing an upload, the reader before opening one)."""
     max_bytes = _setting("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
     if size > max_bytes:
         raise SpreadsheetError(
             _("文件过大（%(size).1f MB），导入文件不能超过 %(max).0f MB。")
             % {"size": size / 1024 / 1024, "max": max_bytes / 1024 / 1024}
         )
+
+
+def _check_archive(fh, size):
+    check_size(size)
     if size == 0:
         raise SpreadsheetError(_("文件是空的，请选择要导入的 Excel 工作簿（.xlsx）。"))
     head = fh.read(8)

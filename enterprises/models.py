@@ -46,10 +46,6 @@ class RiskColour(models.TextChoices):
     BLUE = "blue", _("蓝（低风险）")
 
 
-# Sort order for "high-risk colours first".
-RISK_ORDER = {RiskColour.RED: 0, RiskColour.ORANGE: 1, RiskColour.YELLOW: 2, RiskColour.BLUE: 3}
-
-
 class EnterpriseStatus(models.TextChoices):
     OPERATING = "operating", _("正常生产")
     SUSPENDED = "suspended", _("停产整顿")

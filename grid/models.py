@@ -104,10 +104,6 @@ class GridCell(models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def is_village(self):
-        return self.level == self.Level.VILLAGE
-
     def full_name(self, sep="/"):
         """Names from the township down, as the import files write them."""
         return sep.join(c.name for c in self.ancestors(include_self=True) if c.level >= 2)

@@ -31,9 +31,6 @@ class JobQuerySet(models.QuerySet):
         now = now or timezone.now()
         return self.filter(created_at__gte=now - datetime.timedelta(days=retention_days()))
 
-    def unfinished(self):
-        return self.filter(state__in=[Job.State.QUEUED, Job.State.RUNNING])
-
 
 def retention_days():
     return settings.JOB_RETENTION_DAYS

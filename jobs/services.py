@@ -46,6 +46,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import spreadsheets
 from grid import scoping
 from jobs import registry
 from jobs.models import Job
@@ -203,12 +204,10 @@ def require_allowed(user, kind):
 def check_upload_size(upload):
     """Refuse an import file over ``settings.IMPORT_MAX_BYTES`` before it is stored: the
     worker would refuse it anyway (core.spreadsheets), after keeping it on disk."""
-    size = getattr(upload, "size", None) or 0
-    if size > settings.IMPORT_MAX_BYTES:
-        raise JobError(
-            _("文件过大（%(size).1f MB），导入文件不能超过 %(max).0f MB。")
-            % {"size": size / 1024 / 1024, "max": settings.IMPORT_MAX_BYTES / 1024 / 1024}
-        )
+    try:
+        spreadsheets.check_size(getattr(upload, "size", None) or 0)
+    except spreadsheets.SpreadsheetError as exc:
+        raise JobError(exc.message) from exc
 
 
 def start(user, kind, params=None, upload=None):
