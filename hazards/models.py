@@ -309,6 +309,14 @@ class Hazard(models.Model):
     # Major hazards.
     basis_standard = models.CharField(_("判定依据（标准）"), max_length=200, blank=True)
     basis_clause = models.CharField(_("判定依据（条款）"), max_length=200, blank=True)
+    # The library items (criteria.Criterion) the hazard is judged major by. The two text
+    # fields above stay for legacy and imported rows.
+    criteria = models.ManyToManyField(
+        "criteria.Criterion",
+        blank=True,
+        related_name="hazards",
+        verbose_name=_("判定依据条款"),
+    )
     stop_scope = models.CharField(_("停产停业范围"), max_length=200, blank=True)
     listing_level = models.CharField(
         _("挂牌督办"), max_length=10, choices=ListingLevel.choices, blank=True, default=""
