@@ -181,14 +181,22 @@ class Outing(models.Model):
         return f"{self.group} {self.date:%Y-%m-%d}"
 
 
+class InspectionQuerySet(models.QuerySet):
+    def counted(self):
+        """The inspections the government figures count (``COUNTED``)."""
+        return self.filter(COUNTED)
+
+
 class Inspection(models.Model):
-    """One enterprise inspected by an inspection group on one of its outings (检查)."""
+    """One enterprise inspected by an inspection group on one of its outings (检查), or by
+    the enterprise itself (企业自查, kind ``self``: no group, no outing)."""
 
     class Kind(models.TextChoices):
         ROUTINE = "routine", _("日常检查")
         SPECIAL = "special", _("专项检查")
         SUPERVISION = "supervision", _("督查")
         RECHECK = "recheck", _("复查")
+        SELF = "self", _("企业自查")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("填写中")
@@ -261,6 +269,8 @@ class Inspection(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
+    objects = InspectionQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("检查记录")
         verbose_name_plural = _("检查记录")
@@ -293,8 +303,17 @@ class Inspection(models.Model):
                 name="inspection_submitted_is_signed",
             ),
             models.CheckConstraint(
-                condition=models.Q(kind__in=["routine", "special", "supervision", "recheck"]),
+                condition=models.Q(
+                    kind__in=["routine", "special", "supervision", "recheck", "self"]
+                ),
                 name="inspection_kind_valid",
+            ),
+            # 企业自查 has no inspection group: never an outing. (Not the converse: rows
+            # written in bulk, e.g. by bench/generate.py, are government inspections
+            # without an outing.)
+            models.CheckConstraint(
+                condition=~models.Q(kind="self") | models.Q(outing__isnull=True),
+                name="inspection_self_has_no_outing",
             ),
         ]
         indexes = [
@@ -313,6 +332,16 @@ class Inspection(models.Model):
     @property
     def is_locked(self):
         return self.status == self.Status.SUBMITTED
+
+    @property
+    def is_self(self):
+        return self.kind == self.Kind.SELF
+
+
+# 计入统计的检查 (docs/domain.md#the-numbers): submitted inspections of the government side.
+# An enterprise's own 企业自查 never counts in 检查组数, 出动检查人次, 检查企业数, the coverage
+# or the daily report. Every figure over inspections starts from this one term.
+COUNTED = models.Q(status=Inspection.Status.SUBMITTED) & ~models.Q(kind=Inspection.Kind.SELF)
 
 
 class InspectionItem(models.Model):
