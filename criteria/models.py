@@ -179,6 +179,16 @@ class Criterion(models.Model):
     source_url = models.URLField(_("来源网址"), max_length=500, blank=True)
     checked_on = models.DateField(_("核对日期"))
     position = models.PositiveIntegerField(_("排序"), default=0)
+    # A repealed standard's item that the new standard carries on (the 2017 工贸 items →
+    # 应急管理部令第10号): old ledgers resolve through it, and a new hazard is offered it.
+    replaced_by = models.ForeignKey(
+        "self",
+        verbose_name=_("被哪一条目替代"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaces",
+    )
 
     objects = CriterionQuerySet.as_manager()
 
@@ -207,6 +217,11 @@ class Criterion(models.Model):
                 name="criterion_source_not_blank",
                 violation_error_message=_("须写明核对来源。"),
             ),
+            models.CheckConstraint(
+                condition=Q(replaced_by__isnull=True) | ~Q(replaced_by=F("pk")),
+                name="criterion_not_replaced_by_itself",
+                violation_error_message=_("条目不能被自身替代。"),
+            ),
         ]
 
     def __str__(self):
@@ -222,6 +237,25 @@ class Criterion(models.Model):
     @property
     def industry_labels(self):
         return industry_labels(self.industries or self.standard.industries)
+
+    @property
+    def short_reference(self):
+        """标准简称 第N条第M项, as the ledger export and the printed forms show it."""
+        return f"{self.standard.title} {self.reference}"
+
+    def is_repealed(self, on=None):
+        return self.standard.is_repealed(on)
+
+    def current(self, on=None):
+        """The in-force item this one resolves to: itself while its standard is in force,
+        else the item that replaced it (followed as far as it goes), else None."""
+        item, seen = self, set()
+        while item is not None and item.is_repealed(on):
+            if item.pk in seen:
+                return None
+            seen.add(item.pk)
+            item = item.replaced_by
+        return item
 
     def basis(self):
         """The 判定依据 pair a hazard form is filled with: (standard, clause)."""
