@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.ids import parse_id
 from hazards.filters import RecordFilter, period_filters
-from inspections.models import EnforcementAction, Inspection
+from inspections.models import COUNTED, EnforcementAction, Inspection
 
 
 class _DatedRecordFilter(RecordFilter):
@@ -40,7 +40,16 @@ class _DatedRecordFilter(RecordFilter):
 
 class InspectionFilter(_DatedRecordFilter):
     inspector_path = "inspectors"
-    field_order = ["kind", "status", "township", "cell", "industry", "inspector", "date_from"]
+    field_order = [
+        "kind",
+        "status",
+        "counted",
+        "township",
+        "cell",
+        "industry",
+        "inspector",
+        "date_from",
+    ]
 
     kind = django_filters.ChoiceFilter(
         choices=Inspection.Kind.choices, label=_("检查类型"), empty_label=_("全部类型")
@@ -48,6 +57,17 @@ class InspectionFilter(_DatedRecordFilter):
     status = django_filters.ChoiceFilter(
         choices=Inspection.Status.choices, label=_("状态"), empty_label=_("全部状态")
     )
+    # The inspections the report figures count (inspections.models.COUNTED): the links of
+    # 检查组数, 出动检查人次 and 检查企业数 carry it, so 企业自查 never shows behind them.
+    counted = django_filters.ChoiceFilter(
+        choices=[("1", _("计入检查统计（不含企业自查）"))],
+        label=_("统计口径"),
+        empty_label=_("全部检查"),
+        method="filter_counted",
+    )
+
+    def filter_counted(self, queryset, name, value):
+        return queryset.filter(COUNTED) if value else queryset
 
     class Meta(RecordFilter.Meta):
         model = Inspection

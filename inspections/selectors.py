@@ -28,8 +28,6 @@ from grid.models import GridCell, in_tree_order
 from hazards.models import Level, Status
 from inspections.models import EnforcementAction, Inspection, InspectionItem
 
-SUBMITTED = Inspection.Status.SUBMITTED
-
 RISK_RANK = Case(
     When(risk=RiskColour.RED, then=Value(0)),
     When(risk=RiskColour.ORANGE, then=Value(1)),
@@ -145,9 +143,8 @@ def coverage(user, date_from, date_to, township=None):
 
     Four queries whatever the size: cells, per-cell counts, the not-inspected list, done.
     """
-    inspected = Inspection.objects.filter(
+    inspected = Inspection.objects.counted().filter(
         enterprise_id=OuterRef("pk"),
-        status=SUBMITTED,
         date__gte=date_from,
         date__lte=date_to,
     )
@@ -213,7 +210,8 @@ def daily_report(user, on, township):
         raise TypeError("on must be a date")
     inspections = list(
         scoping.inspections_for(user)
-        .filter(date=on, township=township, status=SUBMITTED)
+        .counted()
+        .filter(date=on, township=township)
         .select_related("enterprise", "outing")
         .prefetch_related("inspectors")
         .annotate(hazard_count=Count("hazards", filter=~Q(hazards__status=Status.VOID)))

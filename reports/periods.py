@@ -36,7 +36,7 @@ from core import xlsx
 from core.xlsx import Column
 from grid import scoping
 from hazards.models import HazardEvent, HazardState, Level, Status
-from inspections.models import EnforcementAction, Inspection
+from inspections.models import EnforcementAction
 from reports.exporters import SummaryExporter, split_note
 from reports.models import PeriodAnalysis, PeriodClosing, PeriodKind
 from reports.queries import CENT, DASH, next_month
@@ -510,7 +510,8 @@ def changes_since(closing, user, limit=CHANGES_SHOWN):
     )
     inspections = (
         scoping.inspections_for(user)
-        .filter(date__gte=start, date__lte=end, status=Inspection.Status.SUBMITTED)
+        .counted()
+        .filter(date__gte=start, date__lte=end)
         .filter(Q(created_at__gt=since) | Q(submitted_at__gt=since))
         .select_related("enterprise", "created_by")
         .order_by("-created_at", "-id")

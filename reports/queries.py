@@ -52,6 +52,7 @@ from hazards.models import (
     SupervisionOrder,
 )
 from inspections.filters import EnforcementFilter, InspectionFilter
+from inspections.models import COUNTED as INSPECTIONS_COUNTED
 from inspections.models import EnforcementAction, Inspection
 
 GROUP_TOWNSHIP = "township"
@@ -264,7 +265,7 @@ def hazard_figures(user, criteria, group_by=None):
 
 def inspections_in_period(user, criteria):
     qs = scoping.inspections_for(user).filter(
-        status=Inspection.Status.SUBMITTED,
+        INSPECTIONS_COUNTED,
         date__gte=criteria.period_from,
         date__lte=criteria.period_to,
     )
@@ -525,7 +526,7 @@ class Linker:
         general, major = {"level": Level.GENERAL}, {"level": Level.MAJOR}
         rectified = {"status": "rectified", **as_of}
         dated = {"date_from": start, "date_to": end, **scope}
-        submitted = {**dated, "status": Inspection.Status.SUBMITTED}
+        submitted = {**dated, "status": Inspection.Status.SUBMITTED, "counted": "1"}
         issued = {"issued_from": start, "issued_to": end, **scope}
         e = self.enforcement_url
         return {
