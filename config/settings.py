@@ -297,6 +297,8 @@ NOTIFY_OVERDUE_TOWNSHIP_DAYS = env.int("NOTIFY_OVERDUE_TOWNSHIP_DAYS", default=7
 NOTIFY_OVERDUE_COUNTY_DAYS = env.int("NOTIFY_OVERDUE_COUNTY_DAYS", default=30)
 NOTIFY_FIX_WAITING_DAYS = env.int("NOTIFY_FIX_WAITING_DAYS", default=3)
 NOTIFY_ORDER_DUE_DAYS = env.int("NOTIFY_ORDER_DUE_DAYS", default=3)
+# The day of the month by which an enterprise files last month's self-report (自查自报).
+NOTIFY_SELFREPORT_DAY = env.int("NOTIFY_SELFREPORT_DAY", default=5)
 NOTIFY_DIGEST_HOUR = env.int("NOTIFY_DIGEST_HOUR", default=7)  # local time
 NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=6)
 NOTIFY_RETRY_SECONDS = env.int("NOTIFY_RETRY_SECONDS", default=300)  # doubled per failure
