@@ -242,6 +242,8 @@ _ALLOWED = {
     "hazard.register": {roles.INSPECTOR, roles.SUPERVISOR, roles.COUNTY, roles.ENTERPRISE},
     "inspection.record": {roles.INSPECTOR, roles.SUPERVISOR, roles.COUNTY},
     "enforcement.record": {roles.INSPECTOR, roles.SUPERVISOR, roles.COUNTY},
+    # 检查组 (inspections.groups): formed and edited on the PC; inspectors only read them.
+    "group.manage": {roles.SUPERVISOR, roles.COUNTY, roles.ADMIN},
     "order.issue": {roles.SUPERVISOR, roles.COUNTY},
     "report.view": {roles.SUPERVISOR, roles.COUNTY, roles.ADMIN},
     "overdue.board": {roles.SUPERVISOR, roles.COUNTY, roles.ADMIN},
