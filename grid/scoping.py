@@ -241,6 +241,9 @@ _ALLOWED = {
     # An enterprise account registers its own hazards (企业自查, Hazard.source "self").
     "hazard.register": {roles.INSPECTOR, roles.SUPERVISOR, roles.COUNTY, roles.ENTERPRISE},
     "inspection.record": {roles.INSPECTOR, roles.SUPERVISOR, roles.COUNTY},
+    # 企业自查: an enterprise account inspects its own enterprise against the checklists
+    # (inspections.services.start_self); never counted in the government figures.
+    "inspection.self": {roles.ENTERPRISE},
     "enforcement.record": {roles.INSPECTOR, roles.SUPERVISOR, roles.COUNTY},
     # 检查组 (inspections.groups): formed and edited on the PC; inspectors only read them.
     "group.manage": {roles.SUPERVISOR, roles.COUNTY, roles.ADMIN},

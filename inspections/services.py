@@ -232,7 +232,7 @@ def _start(*, enterprise, by, kind, template, inspectors, on, is_enforcement, no
     inspectors = list(dict.fromkeys(inspectors))  # keep order, drop repeats
     if enterprise.status == EnterpriseStatus.CLOSED:
         raise InspectionError(_("该企业已关闭注销，不能开始检查。"))
-    if kind not in Inspection.Kind.values:
+    if kind not in Inspection.Kind.values or kind == Inspection.Kind.SELF:
         raise InspectionError(_("请选择检查类型。"))
     if template is None or not template.is_active:
         raise InspectionError(_("请选择启用中的检查表。"))
@@ -263,13 +263,7 @@ def _start(*, enterprise, by, kind, template, inspectors, on, is_enforcement, no
         raise InspectionError(_("请填写检查日期。"))
     if error := dates.happened_on_error(on, timezone.localdate(), _("检查日期")):
         raise InspectionError(error)
-    items = list(
-        ChecklistItem.objects.filter(category__template=template, is_active=True)
-        .select_related("category")
-        .order_by("category__number", "number")
-    )
-    if not items:
-        raise InspectionError(_("该检查表没有启用的检查项，请联系管理员完善检查表。"))
+    items = _active_items(template)
     with transaction.atomic():
         inspection = Inspection.objects.create(
             enterprise=enterprise,
@@ -289,21 +283,90 @@ def _start(*, enterprise, by, kind, template, inspectors, on, is_enforcement, no
         else:
             Inspection.objects.filter(pk=inspection.pk).update(outing=outing)
             inspection.outing = outing
-        InspectionItem.objects.bulk_create(
-            InspectionItem(
-                inspection=inspection,
-                source_item=item,
-                position=position,
-                category_number=item.category.number,
-                category_name=item.category.name,
-                number=item.number,
-                text=item.text,
-                basis=item.basis,
-                default_level=item.default_level,
-            )
-            for position, item in enumerate(items, start=1)
-        )
+        _snapshot_items(inspection, items)
     return inspection
+
+
+def start_self(*, enterprise, by, template, on, notes="", client_key=None):
+    """企业自查: an enterprise account opens a self-inspection of its own enterprise against
+    ``template`` (the same checklists). No inspection group, no outing; the account is its
+    inspector. Never counted in the government figures (``inspections.models.COUNTED``)."""
+    return once(
+        client_key,
+        ClientKey.Kind.INSPECTION,
+        by=by,
+        fetch=lambda pk: scoping.get_or_404(scoping.inspections_for(by), pk=pk),
+        create=lambda: _start_self(
+            enterprise=enterprise, by=by, template=template, on=on, notes=notes
+        ),
+    )
+
+
+def _start_self(*, enterprise, by, template, on, notes):
+    scoping.require(by, "inspection.self", enterprise)
+    if enterprise.status == EnterpriseStatus.CLOSED:
+        raise InspectionError(_("该企业已关闭注销，不能开始检查。"))
+    if template is None or not template.is_active:
+        raise InspectionError(_("请选择启用中的检查表。"))
+    if not isinstance(on, date):
+        raise InspectionError(_("请填写检查日期。"))
+    if error := dates.happened_on_error(on, timezone.localdate(), _("检查日期")):
+        raise InspectionError(error)
+    items = _active_items(template)
+    with transaction.atomic():
+        inspection = Inspection.objects.create(
+            enterprise=enterprise,
+            cell_id=enterprise.cell_id,
+            township_id=enterprise.township_id,
+            date=on,
+            kind=Inspection.Kind.SELF,
+            template=template,
+            inspector_count=1,
+            notes=(notes or "").strip(),
+            created_by=by,
+        )
+        inspection.inspectors.set([by])
+        _snapshot_items(inspection, items)
+    return inspection
+
+
+def record_permission(inspection):
+    """The page permission (grid.scoping) to fill in, submit and register the hazards of
+    ``inspection``: the enterprise's own 企业自查 by its account only, every other
+    inspection by the field staff only."""
+    return "inspection.self" if inspection.is_self else "inspection.record"
+
+
+def may_record(user, inspection):
+    return scoping.allowed(user, record_permission(inspection))
+
+
+def _active_items(template):
+    items = list(
+        ChecklistItem.objects.filter(category__template=template, is_active=True)
+        .select_related("category")
+        .order_by("category__number", "number")
+    )
+    if not items:
+        raise InspectionError(_("该检查表没有启用的检查项，请联系管理员完善检查表。"))
+    return items
+
+
+def _snapshot_items(inspection, items):
+    InspectionItem.objects.bulk_create(
+        InspectionItem(
+            inspection=inspection,
+            source_item=item,
+            position=position,
+            category_number=item.category.number,
+            category_name=item.category.name,
+            number=item.number,
+            text=item.text,
+            basis=item.basis,
+            default_level=item.default_level,
+        )
+        for position, item in enumerate(items, start=1)
+    )
 
 
 def own_outing(inspection, inspectors):
@@ -343,7 +406,7 @@ def _locked_message():
 def record_result(item, *, by, result, note="", photo=None, remove_photo=False):
     """Save one item's answer (合格/不合格/不适用), note and optional photo as you go."""
     inspection = item.inspection
-    scoping.require(by, "inspection.record", inspection)
+    scoping.require(by, record_permission(inspection), inspection)
     if inspection.is_locked:
         raise InspectionError(_locked_message())
     if result not in ANSWERS:
@@ -385,7 +448,7 @@ def pass_remaining(inspection, *, by):
     """其余项全部合格: every item still unanswered becomes 合格, in one UPDATE.
 
     Returns the ids it changed, which is what ``undo_pass_remaining`` takes back."""
-    scoping.require(by, "inspection.record", inspection)
+    scoping.require(by, record_permission(inspection), inspection)
     if inspection.is_locked:
         raise InspectionError(_locked_message())
     with transaction.atomic():
@@ -400,7 +463,7 @@ def pass_remaining(inspection, *, by):
 def undo_pass_remaining(inspection, *, by, item_ids):
     """撤销: the items ``pass_remaining`` marked go back to unanswered, unless someone has
     since given them a note or a photo. Returns how many went back."""
-    scoping.require(by, "inspection.record", inspection)
+    scoping.require(by, record_permission(inspection), inspection)
     if inspection.is_locked:
         raise InspectionError(_locked_message())
     return InspectionItem.objects.filter(
@@ -427,7 +490,7 @@ def submit(
     inspection, *, by, representative="", refused=False, refusal_note="", notes=None, at=None
 ):
     """Lock the inspection: every item answered, signed by the representative or refusal noted."""
-    scoping.require(by, "inspection.record", inspection)
+    scoping.require(by, record_permission(inspection), inspection)
     if inspection.is_locked:
         raise InspectionError(_("该检查记录已提交，不能重复提交。"))
     pending = inspection.items.filter(result=Result.PENDING).count()
@@ -437,6 +500,9 @@ def submit(
         )
     representative = (representative or "").strip()
     refusal_note = (refusal_note or "").strip()
+    if inspection.is_self and not representative:
+        # 企业自查: the account that did it signs it.
+        representative, refused = (by.get_full_name() or by.username), False
     if refused:
         if not refusal_note:
             raise InspectionError(_("企业拒绝签字的，请填写拒签说明。"))
@@ -567,6 +633,9 @@ def create_hazard(
     demo."""
     inspection = item.inspection
     scoping.require(by, "hazard.register", inspection)
+    # Whoever fills the inspection registers its hazards: staff never on an enterprise's
+    # self-inspection, an enterprise never on a government inspection.
+    scoping.require(by, record_permission(inspection), inspection)
     if item.result != Result.FAIL:
         raise InspectionError(_("只有“不合格”的检查项才能登记为隐患。"))
     photos = _photo_of(item)
