@@ -303,14 +303,15 @@ def _detail_context(request, inspection, bound=None):
     user = request.user
     items = list(inspection.items.all())
     answered = sum(1 for i in items if i.result != "pending")
-    can_edit = not inspection.is_locked and scoping.allowed(user, "inspection.record")
+    can_edit = not inspection.is_locked and services.may_record(user, inspection)
     context = {
         "inspection": inspection,
         "items": items,
         "answered": answered,
         "total": len(items),
         "can_edit": can_edit,
-        "can_register": scoping.allowed(user, "hazard.register"),
+        "can_register": scoping.allowed(user, "hazard.register")
+        and services.may_record(user, inspection),
         "hazards": list(selectors.hazards_of_inspection(user, inspection)),
         "enforcement": list(
             scoping.enforcement_for(user).filter(inspection=inspection).order_by("-date", "-id")
@@ -396,7 +397,8 @@ def _item_json(request, item, error=None):
     context = {
         "item": item,
         "inspection": inspection,
-        "can_register": scoping.allowed(request.user, "hazard.register"),
+        "can_register": scoping.allowed(request.user, "hazard.register")
+        and services.may_record(request.user, inspection),
     }
     return JsonResponse(
         {
@@ -417,7 +419,7 @@ def _item_json(request, item, error=None):
 @require_POST
 def item_update(request, pk, item_pk):
     item = selectors.item_for(request.user, pk, item_pk)
-    scoping.require(request.user, "inspection.record", item.inspection)
+    scoping.require(request.user, services.record_permission(item.inspection), item.inspection)
     form = ItemResultForm(request.POST, request.FILES)
     error = None
     if form.is_valid():
@@ -484,7 +486,7 @@ def item_photo(request, pk, item_pk):
 @require_POST
 def submit(request, pk):
     inspection = selectors.inspection_detail(request.user, pk)
-    scoping.require(request.user, "inspection.record", inspection)
+    scoping.require(request.user, services.record_permission(inspection), inspection)
     form = SubmitForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -512,6 +514,7 @@ def create_hazard(request, pk, item_pk):
     item = selectors.item_for(request.user, pk, item_pk)
     inspection = item.inspection
     scoping.require(request.user, "hazard.register", inspection)
+    scoping.require(request.user, services.record_permission(inspection), inspection)
     existing = item.hazards.first()
     if existing is not None:
         messages.error(
