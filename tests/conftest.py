@@ -1,5 +1,6 @@
 """Shared fixtures: a small county with two townships and a persona for every role."""
 
+from functools import cached_property
 from types import SimpleNamespace
 
 import pytest
@@ -45,11 +46,33 @@ def grid(db):
     )
 
 
+class Personas(SimpleNamespace):
+    """The personas; ``enterprise`` is made the first time a test asks for it, so the tests
+    that never do see neither its user nor its enterprise (enterprise_a1)."""
+
+    def __init__(self, request, **people):
+        super().__init__(**people)
+        self._request = request
+
+    @cached_property
+    def enterprise(self):
+        from enterprises.models import EnterpriseAccount
+
+        enterprise = self._request.getfixturevalue("enterprise_a1")
+        user = UserFactory(username="qy_dongcun", role=roles.ENTERPRISE, first_name="王安全")
+        EnterpriseAccount.objects.create(
+            user=user, enterprise=enterprise, must_change_password=False
+        )
+        return user
+
+
 @pytest.fixture
-def personas(grid):
+def personas(request, grid):
     """Inspector of village A1, a second inspector of A1, supervisor of township A,
-    inspector of township B, county officer, administrator."""
-    return SimpleNamespace(
+    inspector of township B, county officer, administrator; on first use, ``enterprise``:
+    the account (role 企业) of 东村机械厂 (enterprise_a1, village A1), password already set."""
+    return Personas(
+        request,
         inspector=UserFactory(
             username="inspector_a1", role=roles.INSPECTOR, cells=[grid.village_a1]
         ),
