@@ -25,6 +25,7 @@ NAV = [
         _("检查记录"),
         {roles.INSPECTOR, roles.SUPERVISOR, roles.COUNTY, roles.ADMIN},
     ),
+    ("inspections:self", _("企业自查"), "inspection.self"),
     (
         "enterprises:list",
         _("企业"),

@@ -345,7 +345,8 @@ def bootstrap_data(user):
         "levels": list(Level.choices),
         "categories": list(Category.choices),
         "subjects": list(Subject.choices),
-        "kinds": list(Inspection.Kind.choices),
+        # 企业自查 is the enterprise's own, started on its own page: not a field kind.
+        "kinds": [c for c in Inspection.Kind.choices if c[0] != Inspection.Kind.SELF],
     }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from inspections import sync, views, views_import
+from inspections import sync, views, views_import, views_self
 
 app_name = "inspections"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.inspection_list, name="list"),
     path("start/", views.start, name="start"),
     path("start/pick/", views.pick, name="pick"),
+    path("self/", views_self.self_inspections, name="self"),
     path("outing/", views.outing_start, name="outing"),
     path("field/", views.field, name="field"),
     path("sw.js", views.service_worker, name="service_worker"),
