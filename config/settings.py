@@ -141,9 +141,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Persistent connections on both databases (issue 17): a new SQLite connection per request
+# ran the three PRAGMAs above each time (/healthz 1,533 → 4,226 req/s with them kept). The
+# PRAGMAs now run once per connection; health checks drop a broken one before a request.
+# A restore (core.backup) closes the connection before it replaces the database.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -257,6 +260,8 @@ CACHES = {
     }
 }
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300)
+# The ledger's state tabs of a county-wide list, by the same data stamp (0: never cached).
+LEDGER_TABS_CACHE_SECONDS = env.int("LEDGER_TABS_CACHE_SECONDS", default=300)
 # Exports and imports larger than this many rows run in the background worker.
 JOB_THRESHOLD_ROWS = env.int("JOB_THRESHOLD_ROWS", default=2000)
 JOB_RETENTION_DAYS = env.int("JOB_RETENTION_DAYS", default=7)
