@@ -26,6 +26,7 @@ NAV = [
         {roles.INSPECTOR, roles.SUPERVISOR, roles.COUNTY, roles.ADMIN},
     ),
     ("inspections:self", _("企业自查"), "inspection.self"),
+    ("inspections:group_list", _("检查组"), "group.manage"),
     (
         "enterprises:list",
         _("企业"),

@@ -8,11 +8,20 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import CompactForm
 from core.ids import parse_id
 from grid import scoping
+from grid.forms import CellChoiceField
 from hazards import dates
 from hazards.models import Category, Level, Subject
-from inspections.models import ChecklistTemplate, EnforcementAction, Inspection, InspectionItem
+from inspections import groups as group_rules
+from inspections.models import (
+    ChecklistTemplate,
+    EnforcementAction,
+    Inspection,
+    InspectionGroup,
+    InspectionItem,
+)
 from inspections.services import candidate_inspectors, groups_for, last_outing
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -308,3 +317,111 @@ class DailyForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["township"].queryset = scoping.townships_for(user).order_by("path")
+
+
+# --- 检查组 on the PC (inspections.groups) -----------------------------------------------
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
+class GroupForm(forms.Form):
+    """检查组: formed by a county or township office. The choices are what the user may
+    pick (``inspections.groups``); inspections.groups.save_group checks the rules again."""
+
+    name = forms.CharField(
+        label=_("检查组名称"),
+        max_length=60,
+        help_text=_("如纸质记录所写，例如第12检查组"),
+        error_messages={"required": _("请填写检查组名称。")},
+    )
+    unit = CellChoiceField(
+        label=_("组织单位"),
+        queryset=None,
+        empty_label=_("请选择县或乡镇"),
+        error_messages={
+            "required": _("请选择组织单位。"),
+            "invalid_choice": _("请选择您所辖的县或乡镇作为组织单位。"),
+        },
+    )
+    kind = forms.ChoiceField(label=_("检查组类型"), choices=InspectionGroup.Kind.choices)
+    members = InspectorChoiceField(
+        label=_("组员"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("所选组员不在您的管辖范围内。")},
+    )
+    leader = PersonChoiceField(
+        label=_("组长"),
+        queryset=None,
+        required=False,
+        empty_label=_("（不指定）"),
+        error_messages={"invalid_choice": _("所选组长不在您的管辖范围内。")},
+    )
+    guest_names = forms.CharField(
+        label=_("其他组员"),
+        required=False,
+        max_length=500,
+        help_text=_("没有账号的人员（专家、其他部门人员），姓名用、分隔"),
+    )
+    campaign = forms.CharField(
+        label=_("专项行动"), required=False, max_length=120, help_text=_("日常检查可不填")
+    )
+    starts_on = forms.DateField(label=_("开始日期"), required=False, widget=_DATE)
+    ends_on = forms.DateField(label=_("结束日期"), required=False, widget=_DATE)
+
+    def __init__(self, *args, user, group=None, **kwargs):
+        if group is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "name": group.name,
+                    "unit": group.unit_id,
+                    "kind": group.kind,
+                    "members": [u.pk for u in group.members.all()],
+                    "leader": group.leader_id,
+                    "guest_names": group.guest_names,
+                    "campaign": group.campaign,
+                    "starts_on": group.starts_on,
+                    "ends_on": group.ends_on,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = group_rules.units_for(user)
+        people = group_rules.people_for(user, keep=group.members.all() if group else ())
+        self.fields["members"].queryset = people
+        self.fields["leader"].queryset = people
+        units = list(self.fields["unit"].queryset[:2])
+        if group is None and len(units) == 1:
+            self.initial.setdefault("unit", units[0].pk)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("members") and not (data.get("guest_names") or "").strip():
+            self.add_error("members", _("请至少选择一名组员或填写其他组员。"))
+        if data.get("leader") and data.get("members") is not None:
+            if data["leader"] not in data["members"]:
+                self.add_error("leader", _("组长须是本组组员，请同时勾选组长。"))
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("结束日期不能早于开始日期。"))
+        return data
+
+
+class GroupFilterForm(CompactForm):
+    ACTIVE = [("", _("全部")), ("yes", _("进行中")), ("no", _("已结束"))]
+
+    kind = forms.ChoiceField(
+        label=_("检查组类型"),
+        required=False,
+        choices=[("", _("全部类型")), *InspectionGroup.Kind.choices],
+    )
+    campaign = forms.ChoiceField(label=_("专项行动"), required=False, choices=())
+    active = forms.ChoiceField(label=_("状态"), required=False, choices=ACTIVE)
+
+    def __init__(self, *args, campaigns=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].choices = [("", _("全部专项行动"))] + [(c, c) for c in campaigns]

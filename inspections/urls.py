@@ -1,6 +1,6 @@
 from django.urls import path
 
-from inspections import sync, views, views_import, views_self
+from inspections import sync, views, views_groups, views_import, views_self
 
 app_name = "inspections"
 
@@ -10,6 +10,10 @@ urlpatterns = [
     path("start/pick/", views.pick, name="pick"),
     path("self/", views_self.self_inspections, name="self"),
     path("outing/", views.outing_start, name="outing"),
+    path("groups/", views_groups.group_list, name="group_list"),
+    path("groups/new/", views_groups.group_create, name="group_create"),
+    path("groups/<int:pk>/", views_groups.group_detail, name="group_detail"),
+    path("groups/<int:pk>/edit/", views_groups.group_edit, name="group_edit"),
     path("field/", views.field, name="field"),
     path("sw.js", views.service_worker, name="service_worker"),
     path("manifest.webmanifest", views.manifest, name="manifest"),

@@ -14,7 +14,7 @@ from enterprises.models import EnterpriseAccount
 from grid import roles
 from hazards import workflow
 from inspections import services as inspections
-from inspections.models import ChecklistTemplate
+from inspections.models import ChecklistTemplate, InspectionGroup
 from jobs.models import Job
 from tests.conftest import login
 from tests.factories import UserFactory, jpeg_upload, make_hazard
@@ -83,6 +83,7 @@ def township_a(personas, enterprise_a1):
         user=UserFactory(username="qy_sweep", role=roles.ENTERPRISE), enterprise=enterprise_a1
     )
     in_deadline = make_hazard(enterprise_a1, personas.inspector, "deadline")
+    group = InspectionGroup.objects.create(name="第12检查组", unit=enterprise_a1.township)
     return {
         "enterprises:detail": {"pk": enterprise_a1.pk},
         "enterprises:accounts": {"pk": enterprise_a1.pk},
@@ -119,6 +120,8 @@ def township_a(personas, enterprise_a1):
         "inspections:recheck_close": {"pk": recheck.pk, "hazard_pk": fixed.pk},
         "inspections:recheck_reject": {"pk": recheck.pk, "hazard_pk": fixed.pk},
         "inspections:enterprise_section": {"enterprise_pk": enterprise_a1.pk},
+        "inspections:group_detail": {"pk": group.pk},
+        "inspections:group_edit": {"pk": group.pk},
         "jobs:detail": {"pk": job.pk},
         "jobs:progress": {"pk": job.pk},
         "jobs:download": {"pk": job.pk},
