@@ -257,6 +257,11 @@ _ALLOWED = {
     "period.analyse": {roles.SUPERVISOR, roles.COUNTY},
     # Enterprise accounts (enterprises.accounts): created and deactivated by these.
     "account.manage": {roles.SUPERVISOR, roles.ADMIN},
+    # 自查自报 (enterprises.selfreports): the enterprise files its own; the offices read the
+    # 录入率 / 季报率 of their scope and remind those that have not reported.
+    "selfreport.submit": {roles.ENTERPRISE},
+    "selfreport.rates": {roles.SUPERVISOR, roles.COUNTY, roles.ADMIN},
+    "selfreport.remind": {roles.SUPERVISOR, roles.COUNTY},
 }
 
 
