@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.validators import validate_uscc
@@ -161,3 +162,165 @@ class EnterpriseAccount(models.Model):
 
     def __str__(self):
         return f"{self.enterprise} {self.user.username}"
+
+
+# --- 自查自报: the enterprise's monthly and quarterly self-reports (enterprises/selfreports.py,
+# docs/domain.md#self-reports). A period is reported once; a correction keeps what it replaced.
+
+
+class MonthlySelfReport(models.Model):
+    """月度自查自报: the enterprise confirms what it found and fixed in one month, read from
+    its hazard records when it submits ("本月未发现隐患" when it found none)."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="monthly_reports", verbose_name=_("企业")
+    )
+    year = models.PositiveSmallIntegerField(_("年份"))
+    month = models.PositiveSmallIntegerField(_("月份"))
+    no_hazards = models.BooleanField(_("本月未发现隐患"), default=False)
+    found = models.PositiveIntegerField(_("本月排查隐患数"), default=0)
+    fixed = models.PositiveIntegerField(_("本月整改隐患数"), default=0)
+    note = models.TextField(_("说明"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("填报人"),
+    )
+    submitted_at = models.DateTimeField(_("填报时间"), default=timezone.now, editable=False)
+    version = models.PositiveSmallIntegerField(_("版本"), default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("月度自查自报")
+        verbose_name_plural = _("月度自查自报")
+        ordering = ["enterprise_id", "-year", "-month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "year", "month"],
+                name="monthlyselfreport_once_per_month",
+                violation_error_message=_("该月已填报。"),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(month__gte=1, month__lte=12),
+                name="monthlyselfreport_month_1_12",
+                violation_error_message=_("月份应为 1 至 12。"),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(year__gte=2000), name="monthlyselfreport_year_plausible"
+            ),
+            # "本月未发现隐患" exactly when the records of the month hold no hazard.
+            models.CheckConstraint(
+                condition=models.Q(no_hazards=True, found=0)
+                | models.Q(no_hazards=False, found__gt=0),
+                name="monthlyselfreport_none_means_zero",
+                violation_error_message=_("本月未发现隐患与本月排查隐患数不一致。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise_id} {self.year}-{self.month:02d}"
+
+
+class QuarterlySelfReport(models.Model):
+    """季度隐患排查治理情况统计表 (16号令): the figures of the quarter computed from the
+    enterprise's hazard records when it submits, frozen, signed by its 主要负责人."""
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        on_delete=models.PROTECT,
+        related_name="quarterly_reports",
+        verbose_name=_("企业"),
+    )
+    year = models.PositiveSmallIntegerField(_("年份"))
+    quarter = models.PositiveSmallIntegerField(_("季度"))
+    figures = models.JSONField(_("统计数据"), default=dict, editable=False)
+    as_of = models.DateField(_("状态截至"), editable=False)
+    principal = models.CharField(_("主要负责人"), max_length=50)
+    signed_on = models.DateField(_("签字日期"))
+    note = models.TextField(_("说明"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("填报人"),
+    )
+    submitted_at = models.DateTimeField(_("填报时间"), default=timezone.now, editable=False)
+    version = models.PositiveSmallIntegerField(_("版本"), default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("季度自查统计表")
+        verbose_name_plural = _("季度自查统计表")
+        ordering = ["enterprise_id", "-year", "-quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "year", "quarter"],
+                name="quarterlyselfreport_once_per_quarter",
+                violation_error_message=_("该季度已填报。"),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quarter__gte=1, quarter__lte=4),
+                name="quarterlyselfreport_quarter_1_4",
+                violation_error_message=_("季度应为 1 至 4。"),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(year__gte=2000), name="quarterlyselfreport_year_plausible"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(principal=""), name="quarterlyselfreport_principal_named"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise_id} {self.year}-Q{self.quarter}"
+
+
+class SelfReportCorrection(models.Model):
+    """One correction of a monthly or quarterly self-report: the reason and the values it
+    replaced (``before``) and wrote (``after``). Append-only: a report is never overwritten
+    without one."""
+
+    monthly = models.ForeignKey(
+        MonthlySelfReport,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("月度自查自报"),
+    )
+    quarterly = models.ForeignKey(
+        QuarterlySelfReport,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("季度自查统计表"),
+    )
+    version = models.PositiveSmallIntegerField(_("更正前版本"))
+    before = models.JSONField(_("更正前"), default=dict)
+    after = models.JSONField(_("更正后"), default=dict)
+    reason = models.TextField(_("更正原因"))
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("更正人"),
+    )
+    corrected_at = models.DateTimeField(_("更正时间"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("自查自报更正记录")
+        verbose_name_plural = _("自查自报更正记录")
+        ordering = ["corrected_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(monthly__isnull=False, quarterly__isnull=True)
+                | models.Q(monthly__isnull=True, quarterly__isnull=False),
+                name="selfreportcorrection_one_report",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(reason=""), name="selfreportcorrection_reason_given"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.monthly_id or self.quarterly_id} v{self.version}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from enterprises import views, views_accounts, views_disclosure
+from enterprises import views, views_accounts, views_disclosure, views_selfreports
 
 app_name = "enterprises"
 
@@ -20,4 +20,23 @@ urlpatterns = [
         name="account_deactivate",
     ),
     path("password/", views_accounts.password_change, name="password_change"),
+    # 自查自报 (enterprises/views_selfreports.py)
+    path("selfreports/", views_selfreports.selfreport_list, name="selfreports"),
+    path(
+        "selfreports/<int:year>/<int:month>/",
+        views_selfreports.selfreport_month,
+        name="selfreport_month",
+    ),
+    path(
+        "selfreports/<int:year>/q<int:quarter>/",
+        views_selfreports.selfreport_quarter,
+        name="selfreport_quarter",
+    ),
+    path(
+        "selfreports/quarterly/<int:pk>/print/",
+        views_selfreports.selfreport_quarter_print,
+        name="selfreport_quarter_print",
+    ),
+    path("selfreports/rates/", views_selfreports.selfreport_rates, name="selfreport_rates"),
+    path("selfreports/remind/", views_selfreports.selfreport_remind, name="selfreport_remind"),
 ]

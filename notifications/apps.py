@@ -9,10 +9,14 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_save
 
+        from enterprises import selfreports
         from hazards.models import HazardEvent
         from jobs import registry
-        from notifications.services import hourly
+        from notifications.services import hourly, remind_selfreport
         from notifications.signals import hazard_event_saved
+
+        # A township's 发送提醒 of a missing self-report is an in-app notification.
+        selfreports.register_reminder(remind_selfreport)
 
         # The worker's hourly housekeeping: the day's round once, retries every hour.
         registry.register_hourly(hourly)

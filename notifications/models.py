@@ -24,6 +24,8 @@ class Cause(models.TextChoices):
     ORDER_ISSUED = "order_issued", _("下达督办单")
     ORDER_DUE = "order_due", _("督办单将到期")
     ORDER_OVERDUE = "order_overdue", _("督办单已逾期")
+    # No hazard: the enterprise (key "sr:e<id>:<period>") has not filed its self-report.
+    SELFREPORT_MISSING = "selfreport_missing", _("未按时自查自报")
 
 
 class NotificationQuerySet(models.QuerySet):

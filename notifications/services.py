@@ -17,10 +17,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
-from django.db.models import Count, Q
+from django.db.models import CharField, Count, Exists, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from enterprises import selfreports
 from enterprises.models import Enterprise, EnterpriseAccount
 from grid import roles
 from grid.models import Assignment, GridCell
@@ -39,6 +41,7 @@ ROUND_CAUSES = (
     Cause.FIX_WAITING,
     Cause.ORDER_DUE,
     Cause.ORDER_OVERDUE,
+    Cause.SELFREPORT_MISSING,
 )
 # Workflow actions (HazardEvent.action) that notify, and as what.
 EVENT_CAUSES = {
@@ -214,6 +217,9 @@ def _texts():
             "督办单 %(order)s（隐患 %(number)s，%(enterprise)s）已超过督办期限 %(deadline)s，"
             "隐患仍未整改。"
         ),
+        "selfreport_missing": _(
+            "%(enterprise)s尚未填报%(period)s的自查自报（应于 %(day)d 日前填报），请尽快填报。"
+        ),
     }
 
 
@@ -317,7 +323,68 @@ def collect(today):
             if issuer in directory.role:
                 acting = acting | {issuer}
             plan.add(acting, Cause.ORDER_OVERDUE, key, text, hazard_id, order_id)
+    _selfreport_missing(plan, today, t)
     return plan, concerned
+
+
+def _selfreport_missing(plan, today, t):
+    """After the NOTIFY_SELFREPORT_DAY of a month, each active account of an enterprise
+    that has not filed last month's self-report (enterprises.selfreports), once per account
+    and month; those notified already are left out in the same query."""
+    day = settings.NOTIFY_SELFREPORT_DAY
+    if today.day <= day:
+        return
+    period = selfreports.current_month(today).previous()
+    key = Concat(
+        Value("sr:e"),
+        Cast("enterprise_id", CharField()),
+        Value(f":{period.key}"),
+        output_field=CharField(),
+    )
+    notified = Notification.objects.filter(
+        user_id=OuterRef("user_id"), cause=Cause.SELFREPORT_MISSING, key=OuterRef("key")
+    )
+    rows = (
+        selfreports.accounts_missing(period)
+        .annotate(key=key)
+        .exclude(Exists(notified))
+        .values_list("user_id", "enterprise_id", "enterprise__name")
+    )
+    for user_id, enterprise_id, name in rows:
+        text = t["selfreport_missing"] % {"enterprise": name, "period": period.label, "day": day}
+        plan.add(
+            [user_id],
+            Cause.SELFREPORT_MISSING,
+            selfreports.reminder_key(enterprise_id, period),
+            text,
+        )
+
+
+def remind_selfreport(enterprise, period, by):
+    """A township's reminder (enterprises.selfreports.remind): one notification to each
+    active account of ``enterprise`` for ``period``, under the round's key, so neither the
+    round nor a second press adds another. Returns how many were created."""
+    key = selfreports.reminder_key(enterprise.pk, period)
+    users = set(
+        EnterpriseAccount.objects.filter(enterprise=enterprise, user__is_active=True).values_list(
+            "user_id", flat=True
+        )
+    )
+    text = _("%(actor)s 提醒：%(enterprise)s尚未填报%(period)s的自查自报，请尽快填报。") % {
+        "actor": by.get_full_name() or by.username,
+        "enterprise": enterprise.name,
+        "period": period.label,
+    }
+    plan = Plan()
+    plan.add(users, Cause.SELFREPORT_MISSING, key, text)
+    existing = set(
+        Notification.objects.filter(
+            cause=Cause.SELFREPORT_MISSING, key=key, user_id__in=users
+        ).values_list("user_id", "cause", "key")
+    )
+    new = plan.new(existing, _muted())
+    Notification.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
 
 
 def run_round(today=None, *, dry_run=False, now=None, deliver=True):
