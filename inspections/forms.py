@@ -101,7 +101,7 @@ class OutingForm(forms.Form):
     group = forms.ModelChoiceField(
         label=_("检查组"), queryset=None, error_messages={"required": _("请选择检查组。")}
     )
-    present = forms.ModelMultipleChoiceField(
+    present = InspectorChoiceField(
         label=_("出动人员"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
     guest_names = forms.CharField(
