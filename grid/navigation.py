@@ -32,6 +32,8 @@ NAV = [
         _("企业"),
         {roles.INSPECTOR, roles.SUPERVISOR, roles.COUNTY, roles.ADMIN, roles.ENTERPRISE},
     ),
+    ("enterprises:selfreports", _("自查自报"), "selfreport.submit"),
+    ("enterprises:selfreport_rates", _("企业自报"), {roles.SUPERVISOR, roles.COUNTY}),
     ("reports:dashboard", _("统计"), {roles.SUPERVISOR, roles.COUNTY, roles.ADMIN}),
     ("reports:periods", _("报表期"), {roles.SUPERVISOR, roles.COUNTY}),
     (
