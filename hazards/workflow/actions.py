@@ -124,6 +124,16 @@ NOT_YET_ACKNOWLEDGED = Guard(
 )
 
 
+# An enterprise account sets the 五定 only of what its own self-inspection found (企业自查);
+# a hazard the inspectors found gets its deadline from them.
+SELF_FOUND_FOR_THE_ENTERPRISE = Guard(
+    lambda hazard, user, today: (
+        roles.role_of(user) != roles.ENTERPRISE or hazard.source == Source.SELF
+    ),
+    _l("企业只能为本企业自查发现的隐患制定五定；检查发现的隐患由乡镇下达限期整改。"),
+    refusal=NotAllowed,
+)
+
 SOURCE_BY_ROLE = {roles.COUNTY: Source.COUNTY, roles.ENTERPRISE: Source.SELF}
 
 
@@ -321,8 +331,9 @@ def register(
 @declare(
     sources=frozenset({S.FOUND}),
     target=S.DEADLINE,
-    roles=FIELD_WORKERS,
+    roles=FIELD_WORKERS | {roles.ENTERPRISE},
     label=_l("下达限期整改（五定）"),
+    guards=(SELF_FOUND_FOR_THE_ENTERPRISE,),
     page=True,
     form="hazards.forms.SetDeadlineForm",
     url="set-deadline",
@@ -437,7 +448,8 @@ def report_fixed(hazard, *, by, fixed_on, note, after_photos, at=None):
 @declare(
     sources=frozenset({S.DEADLINE}),
     target=None,
-    roles=frozenset({roles.INSPECTOR}),
+    # The enterprise asks for its own hazards too (申请延期); the township approves.
+    roles=frozenset({roles.INSPECTOR, roles.ENTERPRISE}),
     label=_l("申请延期"),
     guards=(NO_REQUEST_PENDING,),
     page=True,
