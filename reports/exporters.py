@@ -35,6 +35,7 @@ from hazards.models import (
     Category,
     HazardEvent,
     Level,
+    Source,
     Status,
     Subject,
     SupervisionOrder,
@@ -259,6 +260,7 @@ LEVELS = _labels(Level.choices)
 STATUSES = _labels(Status.choices)
 CATEGORIES = _labels(Category.choices)
 SUBJECTS = _labels(Subject.choices)
+SOURCES = _labels(Source.choices)
 INDUSTRIES = _labels(Industry.choices)
 
 LEDGER_FIELDS = (
@@ -276,6 +278,7 @@ LEDGER_FIELDS = (
     "location",
     "found_on",
     "finder_names",
+    "source",
     "measures",
     "responsible_person",
     "funds_yuan",
@@ -313,6 +316,7 @@ class LedgerExporter(Exporter):
         Column(gettext_lazy("部位"), 14),
         Column(gettext_lazy("发现日期"), 11, xlsx.DATE),
         Column(gettext_lazy("检查人员"), 14),
+        Column(gettext_lazy("隐患来源"), 10),
         Column(gettext_lazy("整改措施"), 30),
         Column(gettext_lazy("整改责任人"), 10),
         Column(gettext_lazy("整改资金(元)"), 12, xlsx.DECIMAL, "#,##0.00"),
@@ -409,6 +413,7 @@ class LedgerExporter(Exporter):
                     location,
                     found_on,
                     finder_names,
+                    source,
                     measures,
                     responsible,
                     funds,
@@ -440,6 +445,7 @@ class LedgerExporter(Exporter):
                     location,
                     found_on,
                     finders.get(pk) or finder_names,
+                    SOURCES.get(source, source),
                     measures,
                     responsible,
                     funds,
