@@ -200,15 +200,16 @@ def test_a_round_reads_with_the_same_few_queries_for_one_hazard_and_for_thirty(g
     with travel(DEADLINE + 41 * DAY), CaptureQueriesContext(connection) as thirty:
         run_round()
     assert Notification.objects.count() == 30 * 5
-    # directory (3), 包保, enterprise accounts, setters, due hazards, fixed hazards, orders, existing, mutes,
-    # webhook targets, deliveries due: nothing per hazard or per person.
-    assert len(_reads(one.captured_queries)) == len(_reads(thirty.captured_queries)) == 13
+    # directory (3), 包保, enterprise accounts, setters, due hazards, fixed hazards, orders,
+    # accounts missing last month's self-report (after the 5th), existing, mutes, webhook
+    # targets, deliveries due: nothing per hazard or per person.
+    assert len(_reads(one.captured_queries)) == len(_reads(thirty.captured_queries)) == 14
     # The new rows go in with one INSERT per batch (SQLite's 999 parameters: 124 rows;
     # PostgreSQL takes the service's 500 at once).
     fields = [f for f in Notification._meta.concrete_fields if not f.primary_key]
     batch = min(500, connection.ops.bulk_batch_size(fields, [None] * 145))
-    assert len(one.captured_queries) - 13 == 1
-    assert len(thirty.captured_queries) - 13 == -(-145 // batch)  # 29 × 5 = 145 new rows
+    assert len(one.captured_queries) - 14 == 1
+    assert len(thirty.captured_queries) - 14 == -(-145 // batch)  # 29 × 5 = 145 new rows
 
 
 def test_the_enterprises_account_hears_of_its_deadlines_but_not_of_escalations(
@@ -224,4 +225,6 @@ def test_the_enterprises_account_hears_of_its_deadlines_but_not_of_escalations(
         ("qy_a1", Cause.DUE_SOON),
         ("qy_a1", Cause.DUE_TOMORROW),
         ("qy_a1", Cause.OVERDUE),
+        # Its own: March's self-report was not filed by April 5 (test_selfreport_cause.py).
+        ("qy_a1", Cause.SELFREPORT_MISSING),
     }
