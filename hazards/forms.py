@@ -13,8 +13,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from grid import roles
 from hazards import photos, workflow
-from hazards.models import Category, Level, Subject, SupervisionOrder
+from hazards.models import Category, Level, Source, Subject, SupervisionOrder
 from inspections.forms import one_time_key
 from inspections.models import ClientKey
 
@@ -192,6 +193,21 @@ class RegisterForm(forms.Form):
     fixed_on_spot = forms.BooleanField(label=_("立查立改（现场已整改）"), required=False)
     fix_note = forms.CharField(label=_("现场整改情况"), required=False, widget=_textarea(2))
     after_photos = PhotoField(label=_("整改后照片"))
+    # 隐患来源: who registers decides it (乡镇检查, 县级检查; an enterprise account 企业自查,
+    # with no choice); staff may record a tip-off instead (举报). See ``offer_sources``.
+    source = forms.ChoiceField(label=_("隐患来源"), required=False)
+
+    def offer_sources(self, user):
+        """The sources ``user`` may choose: their own (the default) or 举报."""
+        role = roles.role_of(user)
+        if role == roles.ENTERPRISE:
+            del self.fields["source"]
+            return
+        default = Source(workflow.actions.SOURCE_BY_ROLE.get(role, Source.TOWNSHIP))
+        field = self.fields["source"]
+        field.choices = [(default.value, default.label), (Source.REPORT.value, Source.REPORT.label)]
+        field.initial = default.value
+        field.error_messages["invalid_choice"] = _("请选择隐患来源。")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -289,6 +289,8 @@ def register(request):
         }
         return render(request, "hazards/register.html", context, status=status)
 
+    form.offer_sources(request.user)
+
     if request.method != "POST":
         return page()
     repeat = created_for(request.POST.get("client_key"), ClientKey.Kind.HAZARD, by=request.user)
@@ -316,6 +318,7 @@ def register(request):
                 location=d["location"],
                 found_on=d["found_on"],
                 finders=[request.user],
+                source=d.get("source") or None,
                 photos=d["photos"],
                 basis_standard=d["basis_standard"] if d["level"] == Level.MAJOR else "",
                 basis_clause=d["basis_clause"] if d["level"] == Level.MAJOR else "",
