@@ -1,0 +1,106 @@
+"""The ledger's queries (issue 17): as many for 3 hazards as for a full page, for a township
+supervisor and for the county; the county's state tabs come from the cache until a hazard
+is added or changes state."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from hazards import workflow
+from tests.conftest import login
+from tests.factories import make_hazard
+
+pytestmark = pytest.mark.django_db
+URL = reverse("hazards:list")
+
+# Session, user, role, scope, the tabs, the page and what the page around it reads; the
+# county's scope reads its townships (+1) and its tabs read the data stamp (+1).
+TOWNSHIP_QUERIES = 10
+COUNTY_QUERIES = 12  # tabs counted: stamp + tabs
+COUNTY_CACHED_QUERIES = 11  # tabs from the cache: stamp only
+
+
+def queries_of(client, **params):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(URL, params)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response
+
+
+def tabs_of(response):
+    return {t["key"]: t["count"] for t in response.context["tabs"]}
+
+
+def fill(enterprise, by, n):
+    for _ in range(n):
+        make_hazard(enterprise, by, "deadline")
+
+
+def test_a_township_supervisor_s_ledger_takes_the_same_queries_for_3_hazards_as_for_55(
+    client, personas, enterprise_a1
+):
+    login(client, personas.supervisor)
+    fill(enterprise_a1, personas.inspector, 3)
+    few, _ = queries_of(client)
+    fill(enterprise_a1, personas.inspector, 52)
+    many, response = queries_of(client)
+    assert len(response.context["page_obj"].object_list) == 50
+    assert few == many == TOWNSHIP_QUERIES
+
+
+def test_the_county_ledger_takes_the_same_queries_for_3_hazards_as_for_55(
+    client, personas, enterprise_a1, enterprise_b
+):
+    login(client, personas.county)
+    fill(enterprise_a1, personas.inspector, 2)
+    fill(enterprise_b, personas.other_inspector, 1)
+    few, _ = queries_of(client)
+    fill(enterprise_b, personas.other_inspector, 52)
+    many, response = queries_of(client)
+    assert len(response.context["page_obj"].object_list) == 50
+    assert few == many == COUNTY_QUERIES
+    again, _ = queries_of(client, status="deadline")  # another tab: the same counts, cached
+    assert again == COUNTY_CACHED_QUERIES
+
+
+def test_the_county_s_cached_tabs_follow_a_transition_at_once(client, personas, enterprise_a1):
+    hazard = make_hazard(enterprise_a1, personas.inspector, "found")
+    make_hazard(enterprise_a1, personas.inspector, "found")
+    login(client, personas.county)
+    assert tabs_of(queries_of(client)[1])["void"] == 0
+    workflow.void(hazard, by=personas.supervisor, reason="重复登记")
+    count, response = queries_of(client)
+    assert count == COUNTY_QUERIES  # counted afresh: the new event changed the stamp
+    assert tabs_of(response)["void"] == 1
+    assert tabs_of(response)["found"] == 1
+    assert response.context["page_obj"].paginator.count == 1
+
+
+def test_a_new_hazard_shows_in_the_county_s_tabs_at_once(client, personas, enterprise_b):
+    make_hazard(enterprise_b, personas.other_inspector, "found")
+    login(client, personas.county)
+    assert tabs_of(queries_of(client)[1])[""] == 1
+    make_hazard(enterprise_b, personas.other_inspector, "found")
+    assert tabs_of(queries_of(client)[1])[""] == 2
+
+
+def test_the_county_s_tabs_are_counted_every_time_when_the_cache_is_off(
+    client, personas, enterprise_a1, settings
+):
+    settings.LEDGER_TABS_CACHE_SECONDS = 0
+    make_hazard(enterprise_a1, personas.inspector, "found")
+    login(client, personas.county)
+    first, _ = queries_of(client)
+    second, _ = queries_of(client)
+    assert first == second == COUNTY_QUERIES - 1  # no stamp, the tabs counted each time
+
+
+def test_a_keyword_search_of_the_county_is_counted_afresh(client, personas, enterprise_a1):
+    make_hazard(enterprise_a1, personas.inspector, "found", description="消防通道堆放杂物")
+    login(client, personas.county)
+    assert tabs_of(queries_of(client, q="消防通道")[1])[""] == 1
+    enterprise_a1.name = "消防通道机械厂"  # an edit that writes no hazard event
+    enterprise_a1.save()
+    make_hazard(enterprise_a1, personas.inspector, "found", description="灭火器过期")
+    assert tabs_of(queries_of(client, q="消防通道")[1])[""] == 2
