@@ -36,6 +36,11 @@ def q_industry(industry, prefix=""):
     return Q(**{field: ""}) | Q(**{f"{field}__regex": pattern})
 
 
+def reference_of(article, item):
+    """第三条第（一）项, or （一） where the standard has no articles."""
+    return f"{article}第{item}项" if article else item
+
+
 class Standard(models.Model):
     code = models.SlugField(
         _("代号"),
@@ -230,9 +235,7 @@ class Criterion(models.Model):
     @property
     def reference(self):
         """第三条第（一）项, or （一） where the standard has no articles."""
-        if self.article:
-            return f"{self.article}第{self.item}项"
-        return self.item
+        return reference_of(self.article, self.item)
 
     @property
     def industry_labels(self):

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from criteria.models import Criterion, industry_list
 from grid import roles
 from hazards import photos, workflow
 from hazards.models import Category, Level, Source, Subject, SupervisionOrder
@@ -52,6 +53,55 @@ class PhotoField(forms.FileField):
         for f in files:
             super().clean(f, initial)
         return photos.process_many(files)
+
+
+class CriteriaField(forms.ModelMultipleChoiceField):
+    """判定依据条款: items of the criteria library (criteria.Criterion), linked to the hazard.
+
+    Any item validates here (a repealed one is refused by the workflow, which names the item
+    that replaced it). The select is the no-script fallback of the picker
+    (static/js/criteria.js): grouped with the enterprise's industry first, then the other
+    in-force items, then the repealed ones."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("判定依据条款（判定标准库）"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "help_text",
+            _("从判定标准库选择，可多选；重大隐患由县级销号时必须有至少一条。"),
+        )
+        super().__init__(
+            queryset=Criterion.objects.select_related("standard"),
+            widget=forms.SelectMultiple(attrs={"size": 6, "class": "criteria-select"}),
+            **kwargs,
+        )
+
+    def label_from_instance(self, obj):
+        text = obj.text if len(obj.text) <= 40 else obj.text[:39] + "…"
+        return f"{obj.short_reference}：{text}"
+
+    def offer(self, industry):
+        """Group the select's options (one query): this industry's in-force items first."""
+        items = list(self.queryset)
+        groups = {"mine": [], "other": [], "repealed": []}
+        for item in items:
+            applies = industry_list(item.industries or item.standard.industries)
+            if item.is_repealed():
+                groups["repealed"].append(item)
+            elif industry and (not applies or industry in applies):
+                groups["mine"].append(item)
+            else:
+                groups["other"].append(item)
+        labels = {
+            "mine": _("本行业适用"),
+            "other": _("其他行业") if industry else _("现行"),
+            "repealed": _("已废止（不能新选）"),
+        }
+        self.widget.choices = [
+            (str(labels[key]), [(i.pk, self.label_from_instance(i)) for i in group])
+            for key, group in groups.items()
+            if group
+        ]
 
 
 class ExpectedStateForm(forms.Form):
@@ -136,6 +186,7 @@ class AmendForm(ExpectedStateForm):
     subject = forms.ChoiceField(label=_("专业类别"), choices=Subject.choices)
     basis_standard = forms.CharField(label=_("判定依据（标准）"), max_length=200, required=False)
     basis_clause = forms.CharField(label=_("判定依据（条款）"), max_length=200, required=False)
+    criteria = CriteriaField()
     stop_scope = forms.CharField(label=_("停产停业范围"), max_length=200, required=False)
     measures = forms.CharField(label=_("整改措施"), required=False, widget=_textarea())
     responsible_person = forms.CharField(label=_("整改责任人"), max_length=50, required=False)
@@ -145,10 +196,51 @@ class AmendForm(ExpectedStateForm):
     contingency_plan = forms.CharField(label=_("应急预案"), required=False, widget=_textarea(2))
     note = forms.CharField(label=_("更正理由"), widget=_textarea(2))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["criteria"].offer(self.initial.get("industry", ""))
+
     @classmethod
     def initial_for(cls, hazard):
-        """Prefilled with the hazard's current facts."""
-        return {name: getattr(hazard, name) for name in workflow.AMENDABLE}
+        """Prefilled with the hazard's current facts and 判定依据条款; ``industry`` orders
+        the items offered."""
+        initial = {name: getattr(hazard, name) for name in workflow.AMENDABLE}
+        initial["criteria"] = [c.pk for c in hazard.criteria.all()]
+        initial["industry"] = hazard.industry
+        return initial
+
+
+class MajorHintForm(ExpectedStateForm):
+    """核对重大隐患提示: confirm or dismiss one of the hazard's hints (workflow.major_hints)."""
+
+    criterion = forms.ModelChoiceField(
+        label=_("提示的判定条款"),
+        queryset=Criterion.objects.select_related("standard"),
+        widget=forms.RadioSelect,
+    )
+    decision = forms.ChoiceField(
+        label=_("核对结果"), choices=list(workflow.HINT_DECISIONS.items()), widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("说明"),
+        required=False,
+        widget=_textarea(2),
+        help_text=_("忽略提示时须写明理由。"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["criterion"]
+        hints = self.initial.get("hints")
+        if hints is None and self.is_bound:
+            raw = str(self.data.get(self.add_prefix("criterion")) or "")
+            hints = list(field.queryset.filter(pk=int(raw))) if raw.isdigit() else []
+        field.widget.choices = [(c.pk, c.short_reference) for c in hints or ()]
+
+    @classmethod
+    def initial_for(cls, hazard):
+        hints = workflow.major_hints(hazard)
+        return {"hints": hints, "criterion": hints[0].pk if len(hints) == 1 else None}
 
 
 class _ActionForms(Mapping):
@@ -189,6 +281,7 @@ class RegisterForm(forms.Form):
     photos = PhotoField(label=_("现场照片（整改前）"))
     basis_standard = forms.CharField(label=_("判定依据（标准）"), max_length=200, required=False)
     basis_clause = forms.CharField(label=_("判定依据（条款）"), max_length=200, required=False)
+    criteria = CriteriaField()
     stop_scope = forms.CharField(label=_("停产停业范围"), max_length=200, required=False)
     fixed_on_spot = forms.BooleanField(label=_("立查立改（现场已整改）"), required=False)
     fix_note = forms.CharField(label=_("现场整改情况"), required=False, widget=_textarea(2))
@@ -209,9 +302,10 @@ class RegisterForm(forms.Form):
         field.initial = default.value
         field.error_messages["invalid_choice"] = _("请选择隐患来源。")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, industry="", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["found_on"].initial = timezone.localdate()
+        self.fields["criteria"].offer(industry)
 
     def clean_found_on(self):
         found_on = self.cleaned_data["found_on"]
@@ -222,8 +316,9 @@ class RegisterForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("level") == Level.MAJOR:
+            # Library items alone will do: the workflow writes their text as the 判定依据.
             for name in ("basis_standard", "basis_clause"):
-                if not (data.get(name) or "").strip():
+                if not data.get("criteria") and not (data.get(name) or "").strip():
                     self.add_error(name, _("重大隐患须填写判定依据（标准及条款）。"))
             if data.get("fixed_on_spot"):
                 self.add_error(

@@ -18,17 +18,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import keys
 from core.files import private_jpeg
 from core.ids import parse_id
+from core.keys import created_for
+from core.models import ClientKey
 from grid import roles, scoping
 from hazards import selectors, states, workflow
 from hazards.filters import TABS, default_order_deadline
 from hazards.forms import IssueOrderForm, RegisterForm
-from hazards.models import HazardPhoto, Level, SupervisionOrder
-from inspections.models import ClientKey
-from inspections.services import created_for, once
+from hazards.models import OPEN_STATES, HazardPhoto, Level, SupervisionOrder
 
 PAGE_SIZE = 50
+
+
+def once(key, kind, **kwargs):
+    """``core.keys.once``; a key another record holds is refused as the workflow refuses."""
+    return keys.once(key, kind, refused=workflow.WorkflowError, **kwargs)
 
 
 def version_of(hazard):
@@ -218,6 +224,17 @@ def _detail_context(request, hazard, bound=None):
         "orders": list(hazard.orders.all()),
         "finders": list(hazard.finders.all()),
         "enterprise_url": reverse("enterprises:detail", args=[hazard.enterprise_id]),
+        "criteria": list(hazard.criteria.select_related("standard")),
+        # 可能构成重大事故隐患: shown to whoever may confirm or dismiss it.
+        "major_hints": workflow.major_hints(hazard) if "answer_major_hint" in actions else [],
+        "confirmed_hints": [
+            e
+            for e in events
+            if e.action == "answer_major_hint"
+            and e.data.get("decision") == "confirm"
+            and hazard.level == Level.GENERAL
+            and hazard.status in OPEN_STATES
+        ],
     }
 
 
@@ -279,7 +296,7 @@ def register(request):
         scoping.enterprises_for(request.user).select_related("township", "cell"), pk=enterprise_id
     )
     scoping.require(request.user, "hazard.register", enterprise)
-    form = RegisterForm(request.POST or None, request.FILES or None)
+    form = RegisterForm(request.POST or None, request.FILES or None, industry=enterprise.industry)
 
     def page(status=200, _form=None):
         context = {
@@ -322,6 +339,7 @@ def register(request):
                 photos=d["photos"],
                 basis_standard=d["basis_standard"] if d["level"] == Level.MAJOR else "",
                 basis_clause=d["basis_clause"] if d["level"] == Level.MAJOR else "",
+                criteria=list(d["criteria"]) if d["level"] == Level.MAJOR else (),
                 stop_scope=d["stop_scope"] if d["level"] == Level.MAJOR else "",
                 fixed_on_spot=d["fixed_on_spot"],
                 fix_note=d["fix_note"],

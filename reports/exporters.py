@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from core import xlsx
 from core.xlsx import Column
+from criteria.models import reference_of
 from enterprises.models import Industry
 from grid import scoping
 from grid.models import GridCell
@@ -326,6 +327,7 @@ class LedgerExporter(Exporter):
         Column(gettext_lazy("逾期天数"), 9, xlsx.INT),
         Column(gettext_lazy("整改完成日期"), 12, xlsx.DATE),
         Column(gettext_lazy("销号日期"), 11, xlsx.DATE),
+        Column(gettext_lazy("判定依据条款"), 36),
     ]
     history_columns = [
         Column(gettext_lazy("隐患编号"), 16),
@@ -380,6 +382,21 @@ class LedgerExporter(Exporter):
             names.setdefault(hazard_id, []).append(_person(first, last, username))
         return {k: "、".join(v) for k, v in names.items()}
 
+    def _criteria(self, ids):
+        """{hazard_id: "标准简称 第N条第M项；…"} for one chunk: one query, no N+1."""
+        through = self.queryset.model.criteria.through
+        refs = {}
+        rows = (
+            through.objects.filter(hazard_id__in=ids)
+            .order_by("hazard_id", "criterion__standard__position", "criterion__position", "id")
+            .values_list(
+                "hazard_id", "criterion__standard__title", "criterion__article", "criterion__item"
+            )
+        )
+        for hazard_id, title, article, item in rows:
+            refs.setdefault(hazard_id, []).append(f"{title} {reference_of(article, item)}")
+        return {k: "；".join(v) for k, v in refs.items()}
+
     def _chunks(self):
         chunk = []
         for record in self.queryset.values_list(*LEDGER_FIELDS).iterator(chunk_size=CHUNK):
@@ -395,6 +412,7 @@ class LedgerExporter(Exporter):
         past = states.reads_history(as_of)
         for chunk in self._chunks():
             finders = self._finders([r[0] for r in chunk])
+            criteria = self._criteria([r[0] for r in chunk])
             # A past 状态截至: status, deadlines and fix as they stood then (one query).
             then = states.values_as_of([r[0] for r in chunk], as_of) if past else {}
             for r in chunk:
@@ -455,6 +473,7 @@ class LedgerExporter(Exporter):
                     _overdue_days(status, deadline, fixed_on, as_of),
                     fixed_on,
                     closed_on,
+                    criteria.get(pk, ""),
                 ]
 
     def history(self):

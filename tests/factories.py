@@ -2,6 +2,7 @@
 
 import random
 import string
+from datetime import date
 
 import factory
 from django.contrib.auth.models import Group, User
@@ -181,6 +182,8 @@ def make_hazard(
     if major:
         kw.setdefault("basis_standard", "《重大事故隐患判定标准》")
         kw.setdefault("basis_clause", "第四条第（一）项")
+        # The county closes a major hazard out only on a library item (criteria=() for none).
+        kw.setdefault("criteria", [make_criterion()])
     hazard = workflow.register(
         enterprise=enterprise,
         by=by,
@@ -229,3 +232,43 @@ def make_hazard(
         closer = auto_county(enterprise) if major else auto_supervisor(enterprise)
     workflow.close_out(hazard, by=closer, acceptance_note="复查合格，同意销号", at=at_fix)
     return hazard
+
+
+# --- the criteria library (criteria.Standard / criteria.Criterion) -----------------------------
+
+CRITERIA_CHECKED_ON = date(2026, 11, 1)
+
+
+def make_standard(code="TEST", **fields):
+    """A criteria standard, made once per code (a test's own, not shipped text)."""
+    from criteria.models import Standard
+
+    values = {
+        "title": f"测试判定标准{code}",
+        "document_number": f"测试〔2026〕{code}号",
+        "issuer": "测试机关",
+        "industries": "",
+        "source": "测试数据，非标准原文",
+        "checked_on": CRITERIA_CHECKED_ON,
+    }
+    values.update(fields)
+    standard, _created = Standard.objects.get_or_create(code=code, defaults=values)
+    return standard
+
+
+def make_criterion(standard=None, item="（一）", *, article="第三条", **fields):
+    """An item of the criteria library (made once per standard, article and item): the
+    判定依据 a major hazard is closed out on. ``make_hazard(level="major")`` attaches one."""
+    from criteria.models import Criterion
+
+    standard = standard or make_standard()
+    values = {
+        "text": "测试条文（非标准原文）。",
+        "source": "测试数据，非标准原文",
+        "checked_on": CRITERIA_CHECKED_ON,
+    }
+    values.update(fields)
+    criterion, _created = Criterion.objects.get_or_create(
+        standard=standard, article=article, item=item, defaults=values
+    )
+    return criterion

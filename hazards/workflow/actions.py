@@ -100,6 +100,15 @@ COUNTY_ONCE_REFERRED = Guard(
     _l("该重大隐患已移送县级或挂牌督办，只有县级用户可以作废、延期或批准延期。"),
     refusal=NotAllowed,
 )
+# The county closes a major hazard out only on an item of the criteria library (issue 15):
+# free text typed by hand, or imported from an old ledger, is not enough.
+MAJOR_CLOSED_ON_A_LIBRARY_ITEM = Guard(
+    lambda hazard, user, today: hazard.level != Level.MAJOR or hazard.criteria.exists(),
+    _l(
+        "重大隐患销号须有判定标准库中的判定依据条款（手工填写的判定依据不足以销号）。"
+        "请先在“更正隐患信息”中选择判定依据条款，再销号。"
+    ),
+)
 OVERDUE_OR_MAJOR = Guard(
     lambda hazard, user, today: hazard.level == Level.MAJOR or hazard.is_overdue(today),
     _l("督办单只针对逾期未整改或重大隐患。"),
@@ -175,6 +184,44 @@ def _validate_deadline(hazard, deadline, at):
         raise WorkflowError(error)
 
 
+def _repealed_message(item, found_on):
+    successor = item.current(found_on)
+    values = {
+        "item": item.short_reference,
+        "on": item.standard.repealed_on.isoformat(),
+    }
+    if successor is not None:
+        return _("%(item)s 已于 %(on)s 废止，不能作为判定依据。请改选替代它的 %(new)s。") % {
+            **values,
+            "new": successor.short_reference,
+        }
+    if item.standard.repealed_by is not None:
+        return _(
+            "%(item)s 已于 %(on)s 废止，不能作为判定依据。请在替代它的 %(new)s 中选择相应条目。"
+        ) % {**values, "new": str(item.standard.repealed_by)}
+    return _("%(item)s 已于 %(on)s 废止，不能作为判定依据。") % values
+
+
+def _clean_criteria(criteria, found_on, keep=()):
+    """The chosen library items, checked: none repealed on the day the hazard was found
+    (an item already linked, ``keep``, stays even if repealed since)."""
+    items = list(dict.fromkeys(criteria or ()))
+    for item in items:
+        if item.pk not in keep and item.is_repealed(found_on):
+            raise WorkflowError(_repealed_message(item, found_on))
+    return items
+
+
+def _basis_from(items):
+    """The 判定依据 text for hazards registered with library items and no text of their own."""
+    if not items:
+        return "", ""
+    standard, clause = items[0].basis()
+    if len(items) > 1:
+        clause = "；".join(i.reference for i in items)[:200]
+    return standard, clause
+
+
 # --- register -------------------------------------------------------------------------------
 
 
@@ -218,6 +265,7 @@ def register(
     photos=(),
     basis_standard="",
     basis_clause="",
+    criteria=(),
     stop_scope="",
     fixed_on_spot=False,
     fix_note="",
@@ -252,6 +300,9 @@ def register(
         raise WorkflowError(_("请填写发现日期。"))
     if error := dates.happened_on_error(found_on, _today(at), _("发现日期")):
         raise WorkflowError(error)
+    criteria = _clean_criteria(criteria, found_on)
+    if criteria and not (basis_standard.strip() or basis_clause.strip()):
+        basis_standard, basis_clause = _basis_from(criteria)
     if level == Level.MAJOR and not (basis_standard.strip() and basis_clause.strip()):
         raise WorkflowError(_("重大隐患须填写判定依据（标准及条款）。"))
     if fixed_on_spot and not after_photos:
@@ -290,6 +341,8 @@ def register(
         )
         finder_list = list(finders) or [by]
         hazard.finders.set(finder_list)
+        if criteria:
+            hazard.criteria.set(criteria)
         event = HazardEvent.objects.create(
             hazard=hazard,
             action="register",
@@ -306,6 +359,7 @@ def register(
                     "finders": [u.pk for u in finder_list],
                     "inspection": inspection.pk if inspection else None,
                     "is_recurrence": hazard.is_recurrence,
+                    **({"criteria": [c.pk for c in criteria]} if criteria else {}),
                 }
             ),
         )
@@ -604,7 +658,7 @@ def reject_fix(hazard, *, by, new_deadline, note, at=None):
     target=S.CLOSED,
     roles=SUPERVISORS,
     label=_l("销号"),
-    guards=(NOT_THE_FIXER, MAJOR_BY_THE_COUNTY),
+    guards=(NOT_THE_FIXER, MAJOR_BY_THE_COUNTY, MAJOR_CLOSED_ON_A_LIBRARY_ITEM),
     page=True,
     form="hazards.forms.CloseOutForm",
     url="close-out",
@@ -613,8 +667,9 @@ def reject_fix(hazard, *, by, new_deadline, note, at=None):
 def close_out(hazard, *, by, acceptance_note, note="", evidence_photos=(), at=None):
     """销号 after re-check by someone other than the fixer.
 
-    A major hazard is closed only by a county user, and only with its 判定依据, the five
-    items of the treatment plan, an acceptance/evaluation note and at least one
+    A major hazard is closed only by a county user, and only with its 判定依据 (an item of
+    the criteria library, ``MAJOR_CLOSED_ON_A_LIBRARY_ITEM``), the five items of the
+    treatment plan, an acceptance/evaluation note and at least one
     after-photo or attachment.
     """
     check(hazard, "close_out", by, at)
@@ -824,12 +879,16 @@ def _amended_value(name, value):
     url="amend",
     success=_l("已更正隐患信息。"),
 )
-def amend(hazard, *, by, note, at=None, **facts):
+def amend(hazard, *, by, note, at=None, criteria=None, **facts):
     """更正: a supervisor corrects the facts of an open hazard, with a reason.
 
     An imported major hazard arrives without its 判定依据 (the old ledger has no such
     columns); without this it could never be closed out. Only the facts that really
     change are written; the event keeps each one's value before and after.
+
+    ``criteria`` (the library items of the 判定依据; None: unchanged) is a fact like the
+    others: its before and after are the items' ids. An item newly chosen must not have
+    been repealed on the found date.
     """
     check(hazard, "amend", by, at)
     unknown = sorted(set(facts) - set(AMENDABLE))
@@ -846,10 +905,21 @@ def amend(hazard, *, by, note, at=None, **facts):
     if "subject" in new and new["subject"] not in Subject.values:
         raise WorkflowError(_("请选择专业类别。"))
     changes = {name: value for name, value in new.items() if getattr(hazard, name) != value}
-    if not changes:
+    items_before = sorted(hazard.criteria.values_list("pk", flat=True))
+    items = None
+    if criteria is not None:
+        items = _clean_criteria(criteria, hazard.found_on, keep=set(items_before))
+        if sorted(i.pk for i in items) == items_before:
+            items = None
+    if not changes and items is None:
         raise WorkflowError(_("没有需要更正的内容。"))
     after = {name: changes.get(name, getattr(hazard, name)) for name in AMENDABLE}
     major = hazard.level == Level.MAJOR
+    if items and not (after["basis_standard"] or after["basis_clause"]):
+        # Chosen from the library with no text of its own (the form without the picker).
+        standard, clause = _basis_from(items)
+        changes.update(basis_standard=standard, basis_clause=clause)
+        after.update(basis_standard=standard, basis_clause=clause)
     if major and {"basis_standard", "basis_clause"} & set(changes):
         if not (after["basis_standard"] and after["basis_clause"]):
             raise WorkflowError(_("重大隐患须填写判定依据（标准及条款）。"))
@@ -867,12 +937,107 @@ def amend(hazard, *, by, note, at=None, **facts):
             if name in emptied:
                 raise WorkflowError(message)
     before = {name: getattr(hazard, name) for name in changes}
+    changed = dict(changes)
+    if items is not None:
+        before["criteria"] = items_before
+        changed["criteria"] = sorted(i.pk for i in items)
+    with transaction.atomic():
+        event = _apply(
+            hazard,
+            "amend",
+            by=by,
+            note=note,
+            at=at,
+            changes=changes,
+            event_data=_event_data({"before": before, "after": changed}),
+        )
+        if items is not None:
+            hazard.criteria.set(items)
+    return event
+
+
+# --- 可能构成重大事故隐患: the hint of the criteria library -------------------------------------
+
+HINT_DECISIONS = {"confirm": _l("确认可能构成重大隐患"), "dismiss": _l("不构成重大隐患，忽略提示")}
+
+
+def _hint_text(hazard):
+    parts = [hazard.description or ""]
+    if hazard.checklist_item_id is not None and hazard.checklist_item is not None:
+        parts.append(hazard.checklist_item.text or "")
+    return "\n".join(parts)
+
+
+def _answered_hints(hazard):
+    answered = set()
+    for data in hazard.events.filter(action="answer_major_hint").values_list("data", flat=True):
+        if isinstance(data, dict) and data.get("criterion") is not None:
+            answered.add(data["criterion"])
+    return answered
+
+
+def major_hints(hazard, on=None):
+    """The library items a 一般 hazard's description or checklist item matches by keyword,
+    not yet confirmed or dismissed: "可能构成重大事故隐患：…". Memoised on the instance; for
+    one hazard's page, never for the rows of a list."""
+    cached = getattr(hazard, "_major_hints", None)
+    if cached is not None:
+        return cached
+    hints = []
+    if hazard.level == Level.GENERAL and hazard.status in OPEN_STATES:
+        from criteria.hints import matching_criteria
+
+        hints = matching_criteria(
+            _hint_text(hazard), hazard.industry, on, exclude=_answered_hints(hazard)
+        )
+    hazard._major_hints = hints
+    return hints
+
+
+HAS_AN_OPEN_HINT = Guard(
+    lambda hazard, user, today: bool(major_hints(hazard, today)),
+    _l("该隐患没有待核对的重大隐患提示（只对一般隐患按判定标准的关键词提示）。"),
+)
+
+
+@declare(
+    sources=OPEN_STATES,
+    target=None,
+    roles=FIELD_WORKERS,
+    label=_l("核对重大隐患提示"),
+    guards=(HAS_AN_OPEN_HINT,),
+    page=True,
+    form="hazards.forms.MajorHintForm",
+    url="major-hint",
+    success=_l("已记录对重大隐患提示的核对结果。"),
+)
+def answer_major_hint(hazard, *, by, criterion, decision, note="", at=None):
+    """核对提示: an inspector, supervisor or the county confirms or dismisses a hint that a
+    一般 hazard may be major by a library item. The event records the item and the choice.
+
+    Confirming changes no level (no action does: a hazard registered at the wrong level is
+    voided and registered again as major); the hazard page then says so, with the item.
+    """
+    check(hazard, "answer_major_hint", by, at)
+    if decision not in HINT_DECISIONS:
+        raise WorkflowError(_("请选择确认或忽略该提示。"))
+    hints = {item.pk: item for item in major_hints(hazard, _today(at))}
+    item = hints.get(getattr(criterion, "pk", criterion))
+    if item is None:
+        raise WorkflowError(_("所选判定条目不在该隐患的提示中，请刷新页面后重试。"))
+    note = (note or "").strip()
+    if decision == "dismiss" and not note:
+        raise WorkflowError(_("忽略提示须写明理由。"))
+    hazard._major_hints = None
     return _apply(
         hazard,
-        "amend",
+        "answer_major_hint",
         by=by,
         note=note,
         at=at,
-        changes=changes,
-        event_data=_event_data({"before": before, "after": dict(changes)}),
+        data={
+            "criterion": item.pk,
+            "reference": item.short_reference,
+            "decision": decision,
+        },
     )

@@ -168,9 +168,17 @@ def test_the_rules_table_and_the_page_actions_are_read_from_the_declarations():
 
 
 def test_close_out_declares_its_refusals_as_403(personas, enterprise_a1):
-    """Who may close is a 403 because the guards say so, not because of the action's name."""
-    refusals = {g.refusal for g in workflow.ACTIONS["close_out"].guards}
+    """Who may close is a 403 because the guards say so, not because of the action's name;
+    the rule about the hazard (a major one needs a library item) is a 400."""
+    from hazards.workflow.actions import MAJOR_CLOSED_ON_A_LIBRARY_ITEM
+
+    refusals = {
+        g.refusal
+        for g in workflow.ACTIONS["close_out"].guards
+        if g is not MAJOR_CLOSED_ON_A_LIBRARY_ITEM
+    }
     assert refusals == {workflow.NotAllowed}
+    assert MAJOR_CLOSED_ON_A_LIBRARY_ITEM.refusal is workflow.WorkflowError
     hazard = make_hazard(enterprise_a1, personas.supervisor, "fixed")
     with pytest.raises(workflow.NotAllowed, match="不能为自己上报的整改销号"):
         workflow.check(hazard, "close_out", personas.supervisor)

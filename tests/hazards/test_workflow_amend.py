@@ -11,7 +11,7 @@ from django.utils import timezone
 from hazards import workflow
 from hazards.models import Hazard, HazardEvent, Status
 from tests.conftest import login
-from tests.factories import make_hazard, processed_photo
+from tests.factories import make_criterion, make_hazard, processed_photo
 
 pytestmark = pytest.mark.django_db
 
@@ -66,12 +66,16 @@ def test_a_county_officer_completes_an_imported_major_hazard_and_can_then_close_
         note="已加装报警",
         after_photos=[processed_photo()],
     )
-    with pytest.raises(workflow.WorkflowError) as exc:
+    with pytest.raises(workflow.WorkflowError, match="判定标准库中的判定依据条款") as exc:
         workflow.close_out(hazard, by=personas.county, acceptance_note="复查合格")
-    assert "判定依据" in exc.value.message
-    assert "应急预案" in exc.value.message
+    assert "更正隐患信息" in exc.value.message
 
     assert "amend" in workflow.available_actions(hazard, personas.county)
+    workflow.amend(hazard, by=personas.county, note="选择判定依据条款", criteria=[make_criterion()])
+    with pytest.raises(workflow.WorkflowError) as exc:
+        workflow.close_out(hazard, by=personas.county, acceptance_note="复查合格")
+    assert "应急预案" in exc.value.message
+
     event = workflow.amend(
         hazard,
         by=personas.county,

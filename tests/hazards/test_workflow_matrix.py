@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from hazards import workflow
 from hazards.models import Hazard, HazardEvent, HazardPhoto, Status, SupervisionOrder
-from tests.factories import make_hazard, processed_photo
+from tests.factories import make_criterion, make_hazard, make_standard, processed_photo
 
 S = Status
 DAY = datetime.timedelta(days=1)
@@ -28,9 +28,19 @@ def _requested(enterprise, personas):
     return hazard
 
 
+def _hinted(enterprise, personas):
+    """A 一般 hazard whose description carries the keywords of two library items: two
+    hints "可能构成重大事故隐患" to confirm or dismiss."""
+    standard = make_standard("HINT")
+    make_criterion(standard, "（一）", keywords="测试提示甲")
+    make_criterion(standard, "（二）", keywords="测试提示乙")
+    return make_hazard(enterprise, personas.inspector, description="测试提示甲和测试提示乙的情形")
+
+
 # Scenario name → builder(enterprise, personas). FIXED hazards are reported by the inspector.
 SCENARIOS = {
     "found": lambda e, p: make_hazard(e, p.inspector),
+    "found_hinted": _hinted,
     "found_major": lambda e, p: make_hazard(e, p.inspector, level="major"),
     "deadline": lambda e, p: make_hazard(e, p.inspector, "deadline"),
     "deadline_overdue": lambda e, p: make_hazard(
@@ -59,6 +69,7 @@ ACTIONS = [
     "void",
     "amend",
     "acknowledge",  # the enterprise's own account only: no role of this table
+    "answer_major_hint",
 ]
 
 INS, SUP, C = "inspector", "supervisor", "county"
@@ -70,6 +81,12 @@ ALLOWED = {
     ("found", "set_deadline"): FIELD,
     ("found", "report_fixed"): FIELD,  # 立查立改 after registration
     ("found", "void"): BOSSES,
+    ("found_hinted", "set_deadline"): FIELD,
+    ("found_hinted", "report_fixed"): FIELD,
+    ("found_hinted", "void"): BOSSES,
+    ("found_hinted", "amend"): BOSSES,
+    # 可能构成重大事故隐患: only a 一般 hazard whose text matches a library item's keywords.
+    ("found_hinted", "answer_major_hint"): FIELD,
     ("found_major", "set_deadline"): FIELD,
     ("found_major", "refer_to_county"): {SUP},
     ("found_major", "issue_order"): BOSSES,
@@ -158,6 +175,13 @@ def _call(action, hazard, user):
         "void": lambda: workflow.void(hazard, by=user, reason="误报"),
         "amend": lambda: workflow.amend(hazard, by=user, note="部位登记有误", location="二号车间"),
         "acknowledge": lambda: workflow.acknowledge(hazard, by=user, note="已收到"),
+        "answer_major_hint": lambda: workflow.answer_major_hint(
+            hazard,
+            by=user,
+            criterion=next(iter(workflow.major_hints(hazard)), None) or make_criterion(),
+            decision="dismiss",
+            note="不构成重大隐患",
+        ),
     }
     return calls[action]()
 

@@ -26,6 +26,8 @@ CASES = {
     "issue_order": ("deadline_overdue", "supervisor", "supervisor2"),
     "void": ("deadline", "supervisor", "supervisor2"),
     "amend": ("fixed_major", "supervisor", "county"),
+    # Two hints: the second copy answers the other one, and meets the first copy's change.
+    "answer_major_hint": ("found_hinted", "inspector", "inspector2"),
 }
 
 
