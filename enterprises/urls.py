@@ -22,13 +22,14 @@ urlpatterns = [
     path("password/", views_accounts.password_change, name="password_change"),
     # 自查自报 (enterprises/views_selfreports.py)
     path("selfreports/", views_selfreports.selfreport_list, name="selfreports"),
+    # A period is text ("2026-10", "2026-Q3"), not an id: the pages are the account's own.
     path(
-        "selfreports/<int:year>/<int:month>/",
+        "selfreports/month/<str:period>/",
         views_selfreports.selfreport_month,
         name="selfreport_month",
     ),
     path(
-        "selfreports/<int:year>/q<int:quarter>/",
+        "selfreports/quarter/<str:period>/",
         views_selfreports.selfreport_quarter,
         name="selfreport_quarter",
     ),

@@ -33,11 +33,15 @@ def _own_enterprise(request):
     )
 
 
-def _period(make, year, number):
+def _period(text, kind):
+    """The period of the URL ("2026-10" or "2026-Q3"); anything else is 404."""
     try:
-        return make(year, number)
+        period = selfreports.Period.parse(text)
     except ValidationError as exc:
         raise Http404("no such period") from exc
+    if period.kind != kind:
+        raise Http404("no such period")
+    return period
 
 
 def _errors_to_form(form, exc):
@@ -83,9 +87,9 @@ def selfreport_list(request):
 
 
 @login_required
-def selfreport_month(request, year, month):
+def selfreport_month(request, period):
     enterprise = _own_enterprise(request)
-    period = _period(selfreports.Period.month, year, month)
+    period = _period(period, selfreports.MONTH)
     report = selfreports.monthly_of(enterprise, period)
     future = period.is_future(timezone.localdate())
     status = 200
@@ -112,7 +116,7 @@ def selfreport_month(request, year, month):
                         reason=data["reason"],
                     )
                     messages.success(request, _("已更正%(p)s自查自报。") % {"p": period.label})
-                return redirect("enterprises:selfreport_month", year=year, month=month)
+                return redirect("enterprises:selfreport_month", period=period.key)
             except selfreports.AlreadyReported as exc:
                 report = exc.report
                 form = MonthlyForm()
@@ -148,9 +152,9 @@ def selfreport_month(request, year, month):
 
 
 @login_required
-def selfreport_quarter(request, year, quarter):
+def selfreport_quarter(request, period):
     enterprise = _own_enterprise(request)
-    period = _period(selfreports.Period.quarter, year, quarter)
+    period = _period(period, selfreports.QUARTER)
     report = selfreports.quarterly_of(enterprise, period)
     today = timezone.localdate()
     future = period.is_future(today)
@@ -171,7 +175,7 @@ def selfreport_quarter(request, year, quarter):
                         report, by=request.user, reason=data["reason"], **values
                     )
                     messages.success(request, _("已更正%(p)s统计表。") % {"p": period.label})
-                return redirect("enterprises:selfreport_quarter", year=year, quarter=quarter)
+                return redirect("enterprises:selfreport_quarter", period=period.key)
             except selfreports.AlreadyReported as exc:
                 report = exc.report
                 form = QuarterlyForm()

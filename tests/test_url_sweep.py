@@ -10,7 +10,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
 from django.utils import timezone
 
-from enterprises.models import EnterpriseAccount
+from enterprises.models import EnterpriseAccount, QuarterlySelfReport
 from grid import roles
 from hazards import workflow
 from inspections import services as inspections
@@ -84,11 +84,21 @@ def township_a(personas, enterprise_a1):
     )
     in_deadline = make_hazard(enterprise_a1, personas.inspector, "deadline")
     group = InspectionGroup.objects.create(name="第12检查组", unit=enterprise_a1.township)
+    quarterly = QuarterlySelfReport.objects.create(
+        enterprise=enterprise_a1,
+        year=today.year,
+        quarter=(today.month - 1) // 3 + 1,
+        as_of=today,
+        principal="王强",
+        signed_on=today,
+        submitted_by=account.user,
+    )
     return {
         "enterprises:detail": {"pk": enterprise_a1.pk},
         "enterprises:accounts": {"pk": enterprise_a1.pk},
         "enterprises:account_deactivate": {"pk": account.pk},
         "enterprises:disclosure": {"pk": enterprise_a1.pk},
+        "enterprises:selfreport_quarter_print": {"pk": quarterly.pk},
         "hazards:acknowledge": {"pk": in_deadline.pk},
         "enterprises:edit": {"pk": enterprise_a1.pk},
         "hazards:order_detail": {"pk": order.pk},

@@ -215,7 +215,7 @@ DAY = datetime.timedelta(days=1)
 def test_the_self_report_pages_are_the_enterprises_only(client, personas, who, status):
     login(client, getattr(personas, who))
     assert client.get(reverse("enterprises:selfreports")).status_code == status
-    assert client.get(reverse("enterprises:selfreport_month", args=[2026, 10])).status_code == 403
+    assert client.get(reverse("enterprises:selfreport_month", args=["2026-10"])).status_code == 403
 
 
 def test_the_enterprise_lists_its_months_and_quarters(client, enterprise_a1, qy_a1):
@@ -230,7 +230,7 @@ def test_the_enterprise_lists_its_months_and_quarters(client, enterprise_a1, qy_
 
 def test_the_enterprise_files_a_month_on_its_page(client, enterprise_a1, qy_a1):
     login(client, qy_a1)
-    url = reverse("enterprises:selfreport_month", args=[2026, 10])
+    url = reverse("enterprises:selfreport_month", args=["2026-10"])
     response = client.post(url, {"no_hazards": "on", "note": "本月自查三次"})
     assert response.status_code == 302
     report = MonthlySelfReport.objects.get()
@@ -246,7 +246,7 @@ def test_a_second_filing_without_a_reason_shows_the_earlier_and_changes_nothing(
 ):
     selfreports.submit_monthly(enterprise_a1, by=qy_a1, period=OCTOBER, no_hazards=True, note="一")
     login(client, qy_a1)
-    url = reverse("enterprises:selfreport_month", args=[2026, 10])
+    url = reverse("enterprises:selfreport_month", args=["2026-10"])
     assert "已填报" in client.get(url).text
     response = client.post(url, {"no_hazards": "on", "note": "二"})
     assert response.status_code == 400
@@ -260,16 +260,16 @@ def test_a_second_filing_without_a_reason_shows_the_earlier_and_changes_nothing(
 
 def test_a_future_month_page_refuses_to_file(client, qy_a1):
     login(client, qy_a1)
-    url = reverse("enterprises:selfreport_month", args=[2026, 12])
+    url = reverse("enterprises:selfreport_month", args=["2026-12"])
     response = client.post(url, {"no_hazards": "on"})
     assert response.status_code == 400 and "不能填报尚未到来的期间" in response.text
     assert not MonthlySelfReport.objects.exists()
-    assert client.get(reverse("enterprises:selfreport_month", args=[2026, 13])).status_code == 404
+    assert client.get(reverse("enterprises:selfreport_month", args=["2026-13"])).status_code == 404
 
 
 def test_the_enterprise_files_a_quarter_and_prints_it(client, enterprise_a1, qy_a1):
     login(client, qy_a1)
-    url = reverse("enterprises:selfreport_quarter", args=[2026, 3])
+    url = reverse("enterprises:selfreport_quarter", args=["2026-Q3"])
     response = client.post(url, {"principal": "王强", "signed_on": "2026-11-09"})
     assert response.status_code == 302
     report = QuarterlySelfReport.objects.get()
@@ -307,7 +307,7 @@ def test_the_printed_quarter_by_role(client, personas, qy_a2, quarter_a1, who, s
 
 def test_a_quarter_without_a_principal_is_refused_and_nothing_is_written(client, qy_a1):
     login(client, qy_a1)
-    url = reverse("enterprises:selfreport_quarter", args=[2026, 3])
+    url = reverse("enterprises:selfreport_quarter", args=["2026-Q3"])
     response = client.post(url, {"principal": " ", "signed_on": "2026-11-09"})
     assert response.status_code == 400
     assert not QuarterlySelfReport.objects.exists()
