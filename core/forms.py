@@ -16,6 +16,8 @@ select in an admin form gets the class too, which the admin's stylesheet ignores
 form pages.
 """
 
+import uuid
+
 from django import forms
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
@@ -59,3 +61,10 @@ class CompactForm(forms.Form):
     """Small controls, for the filter cards above the lists (``Meta.form`` of a FilterSet)."""
 
     control_size = "sm"
+
+
+def one_time_key():
+    """The hidden one-time key of a form that creates an official record: made when the
+    form is drawn, so Back + submit sends the same key and gets the record already made
+    (core.keys.once)."""
+    return forms.UUIDField(required=False, initial=uuid.uuid4, widget=forms.HiddenInput)

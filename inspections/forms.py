@@ -1,14 +1,12 @@
 """Forms of the inspection pages: they parse input; the services decide the rules."""
 
-import uuid
-
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import CompactForm
+from core.forms import CompactForm, one_time_key
 from core.ids import parse_id
 from grid import scoping
 from grid.forms import CellChoiceField
@@ -25,13 +23,6 @@ from inspections.models import (
 from inspections.services import candidate_inspectors, groups_for, last_outing
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def one_time_key():
-    """The hidden one-time key of a form that creates an official record: made when the
-    form is drawn, so Back + submit sends the same key and gets the record already made
-    (services.once)."""
-    return forms.UUIDField(required=False, initial=uuid.uuid4, widget=forms.HiddenInput)
 
 
 class InspectorChoiceField(forms.ModelMultipleChoiceField):

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import HazardLevel
+from core.models import ClientKey  # noqa: F401 — moved to core (one-time keys, core.keys)
 
 
 class ChecklistTemplate(models.Model):
@@ -489,46 +490,3 @@ class EnforcementAction(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.enterprise}"
-
-
-class ClientKey(models.Model):
-    """A one-time key sent with a form or by a device, and the official record it created.
-
-    Every form that creates a hazard, an order, an inspection or an enforcement record
-    carries one (made when the form is drawn, or on the phone for offline records): a
-    repeated submit finds its key here and gets the record already created. The unique key
-    is the database's guarantee that one key never makes two records."""
-
-    class Kind(models.TextChoices):
-        INSPECTION = "inspection", _("检查记录")
-        ENFORCEMENT = "enforcement", _("执法记录")
-        HAZARD = "hazard", _("隐患")
-        ORDER = "order", _("督办单")
-        PHOTO = "photo", _("现场照片")
-        SUBMIT = "submit", _("提交检查记录")
-
-    key = models.UUIDField(_("一次性令牌"), unique=True)
-    kind = models.CharField(_("记录类别"), max_length=16, choices=Kind.choices)
-    object_id = models.PositiveBigIntegerField(_("记录编号"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("提交人"),
-    )
-    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("一次性令牌")
-        verbose_name_plural = _("一次性令牌")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(
-                    kind__in=["inspection", "enforcement", "hazard", "order", "photo", "submit"]
-                ),
-                name="clientkey_kind_valid",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.kind} {self.key}"

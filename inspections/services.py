@@ -11,18 +11,19 @@ created here.
 """
 
 import re
-import uuid
 from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import keys
 from core.choices import HazardLevel
+from core.models import ClientKey
 from enterprises.models import EnterpriseStatus
 from grid import roles, scoping
 from grid.models import GridCell
@@ -31,7 +32,6 @@ from hazards import photos as photo_service
 from hazards.models import Category, Subject
 from inspections.models import (
     ChecklistItem,
-    ClientKey,
     EnforcementAction,
     Inspection,
     InspectionGroup,
@@ -57,52 +57,14 @@ class InspectionError(Exception):
 # --- one-time keys ----------------------------------------------------------------------
 
 
-class KeyRefused(InspectionError, workflow.WorkflowError):
+class KeyRefused(keys.KeyRefused, InspectionError, workflow.WorkflowError):
     """A one-time key that another user's record (or another kind of record) already
     holds: refused with a message on every page, the inspection ones and the hazard ones."""
 
 
 def once(key, kind, *, by, create, fetch):
-    """Create a record at most once per one-time ``key`` (a UUID from the form or the phone).
-
-    The first call runs ``create()`` and stores the key with the new record's id in the same
-    transaction; a repeat (Back + submit, a phone sending its queue twice, two submits at
-    once) gets ``fetch(id)``, the record already created. The returned record says which
-    in ``repeated``. Without a key, ``create()`` simply runs."""
-    if key is None:
-        record = create()
-        record.repeated = False
-        return record
-    found = ClientKey.objects.filter(key=key).first()
-    if found is None:
-        try:
-            with transaction.atomic():
-                record = create()
-                ClientKey.objects.create(key=key, kind=kind, object_id=record.pk, created_by=by)
-        except IntegrityError:
-            # Someone else's call with the same key committed first: theirs is the record.
-            found = ClientKey.objects.filter(key=key).first()
-            if found is None:
-                raise
-        else:
-            record.repeated = False
-            return record
-    if found.kind != kind or found.created_by_id != by.pk:
-        raise KeyRefused(_("该提交的一次性令牌无效，请刷新页面后重新填写。"))
-    record = fetch(found.object_id)
-    record.repeated = True
-    return record
-
-
-def created_for(key, kind, *, by):
-    """The id of the record ``by``'s one-time ``key`` already created, or None: a page can
-    answer a repeat before validating the form again (after Back a file input is empty)."""
-    try:
-        key = uuid.UUID(str(key))
-    except ValueError:
-        return None
-    found = ClientKey.objects.filter(key=key, kind=kind, created_by=by)
-    return found.values_list("object_id", flat=True).first()
+    """``core.keys.once``, refused as an inspection page (and a hazard page) answers it."""
+    return keys.once(key, kind, by=by, create=create, fetch=fetch, refused=KeyRefused)
 
 
 # --- who may be in an inspection group ---------------------------------------------------

@@ -20,12 +20,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.ids import parse_id
+from core.models import ClientKey
 from enterprises.models import Enterprise, EnterpriseStatus
 from grid import scoping
 from hazards import workflow
 from hazards.models import Category, Level, Subject
 from inspections import selectors, services
-from inspections.models import ChecklistItem, ChecklistTemplate, ClientKey, Inspection
+from inspections.models import ChecklistItem, ChecklistTemplate, Inspection
 
 
 def field_enterprises(user, query=""):
