@@ -12,6 +12,10 @@ class InspectionsConfig(AppConfig):
 
         scoping.register_records("inspections", Inspection)
         scoping.register_records("enforcement", EnforcementAction)
+        from hazards.selectors import register_start_choices
+        from inspections.sync import start_choices
+
+        register_start_choices(start_choices)  # 开始检查 on 我的工作
         from inspections.imports import PERMISSION, import_enforcement, import_inspections
         from jobs import registry
 
