@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from criteria.forms import CriteriaFilterForm, LoadForm
 from criteria.loader import LoadError, LoadResult, load, read
 from criteria.models import Criterion, Standard, q_industry
-from grid import roles, scoping
+from grid import scoping
 
 SEARCH_LIMIT = 15
 TEMPLATE_FILE = Path(__file__).resolve().parent / "templates_files" / "criteria_template.json"
@@ -25,7 +25,7 @@ def _require_viewer(user):
 
 
 def _require_admin(user):
-    if not roles.has_role(user, roles.ADMIN):
+    if not scoping.allowed(user, "criteria.load"):
         raise PermissionDenied
 
 
@@ -59,7 +59,7 @@ def criteria_list(request):
             "form": form,
             "rows": rows,
             "item_count": sum(len(v) for v in by_standard.values()),
-            "can_load": roles.has_role(request.user, roles.ADMIN),
+            "can_load": scoping.allowed(request.user, "criteria.load"),
         },
     )
 

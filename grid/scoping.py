@@ -262,6 +262,8 @@ _ALLOWED = {
     "selfreport.submit": {roles.ENTERPRISE},
     "selfreport.rates": {roles.SUPERVISOR, roles.COUNTY, roles.ADMIN},
     "selfreport.remind": {roles.SUPERVISOR, roles.COUNTY},
+    # 判定标准库 (criteria): every role reads it ("view"); the administrator loads files.
+    "criteria.load": {roles.ADMIN},
 }
 
 
