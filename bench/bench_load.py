@@ -1,17 +1,24 @@
-"""Pages per second under gunicorn on loopback: the hazard list and the dashboard.
+"""Pages per second under gunicorn on loopback: the ledger against the bare page.
 
 gunicorn runs the production WSGI app (2 sync workers, bench.settings = config.settings
-with its own STATIC_ROOT) against the bench database on a free loopback port. A small
-load generator (threads + http.client: no wrk on the machine) opens ``--clients``
-clients, each logging in once through the login form with its own user and the right
-password (django-axes is on), then requesting the page in a closed loop for
-``--seconds``. It records throughput, p50/p99 latency and every non-200 answer or
-connection error. The baseline is gunicorn's own ceiling on the same machine: the
-``/healthz`` view (one ``SELECT 1``), measured the same way in the same run.
+with its own STATIC_ROOT and the bare page of bench/views.py) against the bench database
+on a free loopback port. A small load generator (threads + http.client: no wrk on the
+machine) logs ``--clients`` clients in through the login form (each its own user, django-axes
+on): township supervisors and county users. Then, in ``--rounds`` alternating rounds, each
+group requests the ledger (隐患台账) and the bare page (the same 50 rows from the same
+scoped queryset in a plain ``<table>``, bench/views.py) in a closed loop: township ledger,
+township bare, county ledger, county bare, and again. So a burst of load from another
+process weighs on both, and the ratio ledger ÷ bare (throughput) is the figure
+(issue 17: ≥ 0.8×). Each page gets ``--seconds`` in all; recorded: throughput, p50/p99,
+every non-200 answer or connection error, and the workers' CPU per request (from /proc,
+over every request served, warm-ups included). Requests still running at the end of a
+round are waited for, and the round's throughput is over the time it really took. The clients send ``Accept-Encoding: gzip`` like a browser. Also
+``/healthz`` (one ``SELECT 1``: this server's ceiling) and the county dashboard.
 """
 
 import argparse
 import http.client
+import os
 import re
 import socket
 import subprocess
@@ -87,49 +94,90 @@ def login(port, username):
     return jar
 
 
-def run_load(port, path, users, clients, seconds, warmup=3.0):
-    jars = [login(port, users[i % len(users)]) for i in range(clients)]
-    latencies, errors = [], []
+def run_load(port, path, jars, seconds, warmup=3.0, headers=None):
+    """``len(jars)`` clients in a closed loop on ``path`` for ``seconds`` after ``warmup``."""
+    latencies, errors, sizes, done = [], [], [], []
     lock = threading.Lock()
     start = time.perf_counter()
     measure_from = start + warmup
     stop_at = measure_from + seconds
 
     def client(jar):
-        mine, bad = [], []
+        mine, bad, size, count = [], [], 0, 0
         while True:
             t0 = time.perf_counter()
             if t0 >= stop_at:
                 break
             try:
-                status, location, _ = request(port, "GET", path, dict(jar))
+                status, location, body = request(port, "GET", path, dict(jar), headers=headers)
                 if status != 200:
                     bad.append(f"{status} {location or ''}".strip())
+                size = len(body)
             except OSError as exc:
                 bad.append(type(exc).__name__)
             t1 = time.perf_counter()
+            count += 1
             if t0 >= measure_from:
                 mine.append(t1 - t0)
         with lock:
             latencies.extend(mine)
             errors.extend(bad)
+            sizes.append(size)
+            done.append(count)
 
     threads = [threading.Thread(target=client, args=(jar,)) for jar in jars]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    return {
+    # The requests started before the end are waited for: a slow page runs past ``seconds``,
+    # and its throughput is what was served over the time it really took.
+    elapsed = max(seconds, time.perf_counter() - measure_from)
+    return {"latencies": latencies, "errors": errors, "seconds": elapsed,
+            "bytes": max(sizes, default=0), "all_requests": sum(done)}  # fmt: skip
+
+
+def summary(path, clients, runs, cpu_s=None):
+    """One figure from the runs of one page: throughput, p50/p99, errors, CPU per request."""
+    latencies = [x for r in runs for x in r["latencies"]]
+    errors = [e for r in runs for e in r["errors"]]
+    seconds = sum(r["seconds"] for r in runs)
+    out = {
         "path": path,
         "clients": clients,
-        "seconds": seconds,
+        "seconds": round(seconds, 1),
         "requests": len(latencies),
         "rps": round(len(latencies) / seconds, 1),
         "p50_ms": round(common.percentile(latencies, 50) * 1000, 1),
         "p99_ms": round(common.percentile(latencies, 99) * 1000, 1),
         "errors": len(errors),
         "error_kinds": sorted(set(errors))[:5],
+        "bytes": max((r["bytes"] for r in runs), default=0),
+        "rounds_rps": [round(len(r["latencies"]) / r["seconds"], 1) for r in runs],
     }
+    served = sum(r["all_requests"] for r in runs)  # the warm-ups' too: their CPU is counted
+    if cpu_s is not None and served:
+        out["cpu_ms"] = round(cpu_s * 1000 / served, 1)
+    return out
+
+
+def worker_cpu(master):
+    """User + system CPU seconds of gunicorn's workers (the master's children) so far."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    try:
+        with open(f"/proc/{master}/task/{master}/children", encoding="ascii") as fh:
+            pids = fh.read().split()
+    except OSError:
+        return None
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
 
 
 def start_gunicorn(db, n, port, workers):
@@ -166,34 +214,81 @@ def start_gunicorn(db, n, port, workers):
     raise RuntimeError("gunicorn did not answer within 60 s")
 
 
+# (who, page, path): the ledger and the bare page for a township supervisor and a county
+# user, measured alternately in the same server.
+PAGES = [
+    ("township", "ledger", "/hazards/?status=deadline"),
+    ("township", "bare", "/bench/bare/?status=deadline"),
+    ("county", "ledger", "/hazards/"),
+    ("county", "bare", "/bench/bare/"),
+]
+USERS = {
+    "township": [f"sup{t:02d}a" for t in range(1, 21)],
+    "county": [f"county{i}" for i in range(1, 6)],
+}
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", choices=["sqlite", "postgres"], required=True)
     parser.add_argument("--hazards", type=int, default=100_000)
     parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--seconds", type=float, default=20, help="per page, all rounds")
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--no-gzip", action="store_true", help="send no Accept-Encoding")
     args = parser.parse_args(argv)
 
     port = free_port()
     proc = start_gunicorn(args.db, args.hazards, port, args.workers)
-    out = {"workers": args.workers}
+    headers = None if args.no_gzip else {"Accept-Encoding": "gzip"}
+    out = {"workers": args.workers, "rounds": args.rounds, "gzip": not args.no_gzip}
     try:
-        supervisors = [f"sup{t:02d}a" for t in range(1, 21)]
-        county = [f"county{i}" for i in range(1, 6)]
-        out["healthz"] = run_load(port, "/healthz", supervisors, args.clients, args.seconds / 3)
-        status, location, _ = request(
-            port, "GET", "/hazards/?status=deadline", login(port, "sup01a")
-        )
+        jars = {
+            who: [login(port, users[i % len(users)]) for i in range(args.clients)]
+            for who, users in USERS.items()
+        }
+        health = run_load(port, "/healthz", jars["township"], args.seconds / 2, warmup=1)
+        out["healthz"] = summary("/healthz", args.clients, [health])
+        runs = {(who, page): [] for who, page, _path in PAGES}
+        cpu = {key: 0.0 for key in runs}
+        refused = {}
+        for who, page, path in PAGES:
+            status, location, _ = request(port, "GET", path, jars[who][0])
+            if status != 200:
+                refused[(who, page)] = f"{path} answered {status} {location or ''}"
+        per_round = args.seconds / args.rounds
+        for _ in range(args.rounds):
+            for who, page, path in PAGES:
+                if (who, page) in refused:
+                    continue
+                before = worker_cpu(proc.pid)
+                runs[(who, page)].append(
+                    run_load(port, path, jars[who], per_round, warmup=1, headers=headers)
+                )
+                after = worker_cpu(proc.pid)
+                if before is not None and after is not None:
+                    cpu[(who, page)] += after - before  # warm-up included: an upper bound
+        for who, page, path in PAGES:
+            key = f"{page}_{who}"
+            if (who, page) in refused:
+                out[key] = {"note": refused[(who, page)]}
+            else:
+                out[key] = summary(path, args.clients, runs[(who, page)], cpu[(who, page)])
+        for who in USERS:
+            ledger, bare = out[f"ledger_{who}"], out[f"bare_{who}"]
+            if ledger.get("rps") and bare.get("rps"):
+                out[f"ratio_{who}"] = round(ledger["rps"] / bare["rps"], 2)
+                out[f"ratio_{who}_rounds"] = [
+                    round(a / b, 2) if b else None
+                    for a, b in zip(ledger["rounds_rps"], bare["rounds_rps"], strict=True)
+                ]
+        # The dashboard, as before (county users: its tables come from the cache, §4).
+        status, location, _ = request(port, "GET", "/reports/", jars["county"][0])
         if status == 200:
-            out["list"] = run_load(
-                port, "/hazards/?status=deadline", supervisors, args.clients, args.seconds
-            )
-        else:
-            out["list"] = {"note": f"/hazards/ answered {status} {location or ''}"}
-        status, location, _ = request(port, "GET", "/reports/", login(port, "county1"))
-        if status == 200:
-            out["dashboard"] = run_load(port, "/reports/", county, args.clients, args.seconds)
+            dash = run_load(port, "/reports/", jars["county"], per_round * 2, warmup=1,
+                            headers=headers)  # fmt: skip
+            out["dashboard"] = summary("/reports/", args.clients, [dash])
         else:
             out["dashboard"] = {"note": f"/reports/ answered {status} {location or ''}"}
     finally:

@@ -1,13 +1,19 @@
 """What every benchmark script shares: where the bench databases live and how to reach them.
 
 The benchmarks never touch the development database (var/) or a test database: SQLite runs
-use ``bench/results/bench-<N>.sqlite3`` and PostgreSQL runs use the database
-``ht_bench_<N>`` on ``BENCH_PG_SERVER`` (N = the number of hazards, so a 100,000-hazard
-database for quick iterations and a 1,000,000-hazard one can live side by side). Each benchmark runs in a child process whose
+use ``bench/results/bench-<N>.sqlite3`` (inside the checkout) and PostgreSQL runs use the
+database ``<BENCH_DB_PREFIX><N>`` on ``BENCH_PG_SERVER`` (N = the number of hazards, so a
+100,000-hazard database for quick iterations and a 1,000,000-hazard one can live side by
+side). The prefix defaults to ``ht_bench_<checkout directory>_<hash of its path>_``, so two
+checkouts on one server each drop and recreate only their own databases (issue 17: with
+one shared ``ht_bench_<N>`` they destroyed each other's); the generator also records the
+checkout in the database's comment and refuses to drop one another checkout made. Each benchmark runs in a child process whose
 ``DATABASE_URL`` points at one of them, so Django's settings are the production ones.
 """
 
+import hashlib
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -23,8 +29,26 @@ def sqlite_path(n):
     return RESULTS / f"bench-{n}.sqlite3"
 
 
+def default_prefix(root=ROOT):
+    """``ht_bench_<checkout directory>_<6 hex of its absolute path>_``: one per checkout."""
+    tag = re.sub(r"[^a-z0-9]+", "_", root.name.lower()).strip("_")[:20] or "checkout"
+    digest = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:6]
+    return f"ht_bench_{tag}_{digest}_"
+
+
+def db_prefix():
+    prefix = os.environ.get("BENCH_DB_PREFIX") or default_prefix()
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,40}", prefix):
+        raise ValueError(f"BENCH_DB_PREFIX {prefix!r}: lower-case letters, digits and _ only")
+    return prefix
+
+
+# What the generator writes into COMMENT ON DATABASE: which checkout owns it.
+OWNER = f"HazardTrack bench database of {ROOT.resolve()}"
+
+
 def pg_name(n):
-    return f"ht_bench_{n}"
+    return f"{db_prefix()}{n}"
 
 
 def pg_url(n, name=None):

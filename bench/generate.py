@@ -18,7 +18,8 @@ The generator writes rows directly, in bulk (``executemany`` on SQLite, ``COPY``
 PostgreSQL), with secondary indexes dropped during the load and rebuilt afterwards. It is
 the only code outside hazards.workflow that writes hazards, and only into the bench
 database it has just created: it wipes that database first (bench/results/bench-<N>.sqlite3,
-or the PostgreSQL database ``ht_bench_<N>``) and runs ``migrate`` on it.
+or the PostgreSQL database ``<BENCH_DB_PREFIX><N>``, never one another checkout made)
+and runs ``migrate`` on it.
 """
 
 import argparse
@@ -159,8 +160,8 @@ class SQLiteWriter:
 
     def finish(self):
         self.conn.execute("COMMIT")
-        # Back to what the app runs with; no ANALYZE: Django never runs it
-        # (docs/benchmarks.md#baselines).
+        # Back to what the app runs with. The statistics come from the migrate that follows
+        # (core.sqlite: every migrate ends with ANALYZE, as on an installation's upgrade).
         self.conn.execute("PRAGMA locking_mode=NORMAL")
         self.conn.execute("PRAGMA journal_mode=WAL").fetchall()
         self.conn.close()
@@ -285,11 +286,23 @@ def recreate_database(db, n):
             Path(f"{common.sqlite_path(n)}{suffix}").unlink(missing_ok=True)
     else:
         import psycopg
+        from psycopg import sql
 
         name = common.pg_name(n)
         with psycopg.connect(common.pg_url(n, "postgres"), autocommit=True) as conn:
+            row = conn.execute(
+                "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+                [name],
+            ).fetchone()
+            if row is not None and row[0] != common.OWNER:
+                raise SystemExit(
+                    f"database {name} exists and is not this checkout's bench database "
+                    f"(its comment: {row[0]!r}); set BENCH_DB_PREFIX to another prefix"
+                )
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{name}"')
+            comment = sql.SQL("COMMENT ON DATABASE {} IS {}")
+            conn.execute(comment.format(sql.Identifier(name), sql.Literal(common.OWNER)))
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
         cwd=common.ROOT,
@@ -831,6 +844,14 @@ def generate(db, n_hazards, seed=2026):
     county = County(n_hazards, writer, seed, groups, make_password(common.PASSWORD))
     t0 = time.perf_counter()
     county.run()
+    # Migrate once more, as an upgrade of a running installation would: on SQLite that ends
+    # with ANALYZE (core.sqlite), so the planner has the statistics of the data.
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=common.ROOT,
+        env=common.child_env(db, n_hazards),
+        check=True,
+    )
     elapsed = time.perf_counter() - t0
     return {"seconds": round(elapsed, 1), "timing": county.timing, "rows": county.counts}
 

@@ -163,7 +163,15 @@ def run_db(db, n, args):
     if "load" in only:
         print(f"[{db}] gunicorn load ({args.clients} clients, {args.seconds:.0f} s) …", flush=True)
         result["load"] = child(
-            "bench_load.py", db, n, "--clients", str(args.clients), "--seconds", str(args.seconds)
+            "bench_load.py",
+            db,
+            n,
+            "--clients",
+            str(args.clients),
+            "--seconds",
+            str(args.seconds),
+            "--rounds",
+            str(args.rounds),
         )
     return result
 
@@ -211,19 +219,44 @@ def verdicts(r):
     else:
         note = real.get("note") or real.get("error") or base.get("error") or "?"
         out.append(("ledger export", note[:200], "—", None))
+    if lst.get("county", {}).get("view_ms") is not None:
+        c = lst["county"]
+        out.append(("county ledger, first page (in process)", f"median {c['view_ms']:.0f} ms "
+                    f"(bare page {c['bare_ms']:.0f} ms)", "< 100 ms", c["view_ms"] < 100))  # fmt: skip
+        same = c["queries_page_5"] == c["queries_page_50"] == c["queries_few_rows"]
+        out.append(("county ledger, queries", f"{c['queries_page_5']} / {c['queries_page_50']} / "
+                    f"{c['queries_few_rows']} (5 rows / 50 rows / few matches)", "constant", same))  # fmt: skip
     load = r.get("load", {})
-    for page in ("list", "dashboard"):
-        p = load.get(page, {})
-        if "rps" in p:
-            out.append((f"gunicorn {page}", f"{p['rps']:.0f} req/s, p50 {p['p50_ms']:.0f} ms, "
-                        f"p99 {p['p99_ms']:.0f} ms, {p['errors']} errors", "0 errors",
-                        p["errors"] == 0))  # fmt: skip
-        else:
-            out.append((f"gunicorn {page}", p.get("note") or load.get("error", "?"), "—", None))
-    h = load.get("healthz", {})
-    if "rps" in h:
-        out.append(("gunicorn /healthz (ceiling)", f"{h['rps']:.0f} req/s, p99 {h['p99_ms']:.0f} ms",
-                    "—", None))  # fmt: skip
+    for who, name in (("township", "township supervisor"), ("county", "county user")):
+        led, bare = load.get(f"ledger_{who}", {}), load.get(f"bare_{who}", {})
+        if "rps" in led and "rps" in bare:
+            ratio = load[f"ratio_{who}"]
+            out.append((f"gunicorn ledger ÷ bare, {name}", f"{led['rps']:.0f} ÷ {bare['rps']:.0f} "
+                        f"req/s = {ratio:.2f}× (rounds {', '.join(map(str, load[f'ratio_{who}_rounds']))})",
+                        "≥ 0.8×", ratio >= 0.8))  # fmt: skip
+            for page, p in (("ledger", led), ("bare", bare)):
+                cpu = f", CPU {p['cpu_ms']:.1f} ms/req" if p.get("cpu_ms") is not None else ""
+                target, met = "0 errors", p["errors"] == 0
+                if page == "ledger" and who == "township":
+                    target, met = "p99 < 300 ms, 0 errors", met and p["p99_ms"] < 300
+                out.append((f"gunicorn {page}, {name}", f"{p['rps']:.0f} req/s, p50 "
+                            f"{p['p50_ms']:.0f} ms, p99 {p['p99_ms']:.0f} ms, {p['errors']} "
+                            f"errors{cpu}, {p['bytes'] / 1000:.1f} kB", target, met))  # fmt: skip
+        elif led or bare:
+            note = led.get("note") or bare.get("note") or load.get("error", "?")
+            out.append((f"gunicorn ledger, {name}", note, "—", None))
+    if "list" in load and "rps" in load["list"]:  # a result of the bench before issue 17
+        p = load["list"]
+        out.append(("gunicorn list", f"{p['rps']:.0f} req/s, p50 {p['p50_ms']:.0f} ms, "
+                    f"p99 {p['p99_ms']:.0f} ms, {p['errors']} errors", "0 errors",
+                    p["errors"] == 0))  # fmt: skip
+    p = load.get("dashboard", {})
+    if "rps" in p:
+        out.append(("gunicorn dashboard", f"{p['rps']:.0f} req/s, p50 {p['p50_ms']:.0f} ms, "
+                    f"p99 {p['p99_ms']:.0f} ms, {p['errors']} errors", "0 errors",
+                    p["errors"] == 0))  # fmt: skip
+    elif load:
+        out.append(("gunicorn dashboard", p.get("note") or load.get("error", "?"), "—", None))
     return out
 
 
@@ -283,9 +316,22 @@ def main(argv=None):
     parser.add_argument("--export-rows", type=int, default=100_000)
     parser.add_argument("--export-repeats", type=int, default=2)
     parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--seconds", type=float, default=20, help="per page under gunicorn")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating ledger/bare rounds")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="100,000 hazards reused, SQLite unless --db says otherwise, short runs, "
+        "docs untouched (≈ 3 min)",
+    )
     parser.add_argument("--no-doc", action="store_true", help="leave docs/benchmarks.md alone")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.reuse, args.no_doc = True, True
+        args.seconds, args.rounds, args.runs = 9, 3, 5
+        args.export_rows, args.export_repeats = min(args.export_rows, 10_000), 1
+        if "--db" not in " ".join(argv or sys.argv[1:]):
+            args.db = "sqlite"
     common.RESULTS.mkdir(parents=True, exist_ok=True)
     info = machine()
     dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
