@@ -2,7 +2,8 @@
 
 The same form reads the report page's GET parameters and an export's parameters, so a
 page and its Excel file are always computed from the same criteria. Parameter names are
-the hazard list's (found_from, found_to, as_of, township, cell, industry, inspector).
+the hazard list's (found_from, found_to, as_of, township, cell, industry, inspector), and
+``source`` (隐患来源), which narrows the hazard figures only.
 """
 
 from django import forms
@@ -15,6 +16,7 @@ from grid import scoping
 from grid.forms import CellChoiceField
 from grid.models import TOWNSHIP_ORDER, GridCell
 from hazards.filters import UserChoiceField
+from hazards.models import Source
 from reports.queries import GROUP_CELL, GROUP_INDUSTRY, GROUP_MONTH, GROUP_TOWNSHIP
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -45,6 +47,11 @@ class ReportForm(forms.Form):
         queryset=get_user_model().objects.none(),
         required=False,
         empty_label=_("全部"),
+    )
+    # 隐患来源: the hazard figures count only hazards of that source; the inspection and
+    # enforcement figures are not hazards and stay as they are.
+    source = forms.ChoiceField(
+        label=_("隐患来源"), choices=[("", _("全部")), *Source.choices], required=False
     )
     group = forms.ChoiceField(label=_("分组"), choices=GROUP_CHOICES, required=False)
 
@@ -89,6 +96,7 @@ class ReportForm(forms.Form):
             "cell": d.get("cell"),
             "industry": d.get("industry") or "",
             "inspector": d.get("inspector"),
+            "source": d.get("source") or "",
         }
 
     def error_message(self):

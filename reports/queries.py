@@ -49,6 +49,7 @@ from hazards.models import (
     Hazard,
     HazardEvent,
     Level,
+    Source,
     SupervisionOrder,
 )
 from inspections.filters import EnforcementFilter, InspectionFilter
@@ -140,13 +141,18 @@ class Criteria:
     cell: GridCell | None = None
     industry: str = ""
     inspector: object = None
+    # 隐患来源 (hazards.models.Source): narrows the hazard figures only; "" is every source.
+    source: str = ""
 
     def basis(self):
-        return _("隐患发现时间 %(a)s 至 %(b)s，状态截至 %(c)s") % {
+        text = _("隐患发现时间 %(a)s 至 %(b)s，状态截至 %(c)s") % {
             "a": self.period_from.isoformat(),
             "b": self.period_to.isoformat(),
             "c": self.as_of.isoformat(),
         }
+        if self.source:
+            text += _("，隐患来源：%(s)s") % {"s": Source(self.source).label}
+        return text
 
     def scope_params(self):
         """The scope filters as list querystring parameters (shared by all four lists)."""
@@ -230,6 +236,8 @@ def hazards_in_period(user, criteria):
         found_on__gte=criteria.period_from,
         found_on__lte=criteria.period_to,
     )
+    if criteria.source:
+        qs = qs.filter(**{f"{via}source": criteria.source})
     return criteria.narrow(qs, "hazard", via=via)
 
 
@@ -521,6 +529,8 @@ class Linker:
         start, end = self._bounds(group_by, key)
         scope = {**c.scope_params(), **self._group_params(group_by, key)}
         found = {"found_from": start, "found_to": end, **scope}
+        if c.source:
+            found["source"] = c.source
         as_of = {"as_of": c.as_of}
         h = self.hazard_url
         general, major = {"level": Level.GENERAL}, {"level": Level.MAJOR}
@@ -623,6 +633,7 @@ def report_table(
     cell=None,
     industry="",
     inspector=None,
+    source="",
 ):
     """Every figure of docs/domain.md#the-numbers per group, with a total row and links.
 
@@ -634,7 +645,9 @@ def report_table(
     """
     if group_by not in GROUPS:
         raise ValueError(f"unknown grouping {group_by!r}")
-    criteria = Criteria(period_from, period_to, as_of, township, cell, industry or "", inspector)
+    criteria = Criteria(
+        period_from, period_to, as_of, township, cell, industry or "", inspector, source or ""
+    )
     labels = _labels(user, criteria, group_by)
     hazards = hazard_figures(user, criteria, group_by)
     inspections = inspection_figures(user, criteria, group_by)

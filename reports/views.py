@@ -60,7 +60,8 @@ def report(request):
     table = closing = None
     if form.is_valid():
         table = queries.report_table(user, group_by=form.cleaned_data["group"], **form.criteria())
-        closing = periods.closing_matching(table.criteria.period_from, table.criteria.period_to)
+        if not table.criteria.source:  # a closed table counts every source
+            closing = periods.closing_matching(table.criteria.period_from, table.criteria.period_to)
     export_query = request.GET.copy()
     export_query.pop("group", None)
     return render(
