@@ -1,6 +1,8 @@
 """The demo county's enterprises (see core.demo): at least 180, every industry at least once,
 valid credit codes, each with the inspectors whose cells cover its village as 包保."""
 
+import datetime
+
 from core.demo import COUNTY_NAME
 from enterprises.models import (
     Enterprise,
@@ -233,3 +235,48 @@ def build_county(county, data):
     )
 
     county.enterprises = enterprises
+
+
+# Demo self-reports (自查自报) of the demo accounts, so the 企业自报 page shows figures: the
+# first account filed each of the last three months and the last quarter; the second the
+# two months before last but not the last one (a non-reporter to remind). Filed through
+# enterprises.selfreports on the 3rd of the following month; no random draw, so the rest
+# of the demo is as before. This runs before inspections' months of field work, so the
+# counts are those of an empty ledger (本月未发现隐患).
+def build_activity(county):
+    from django.utils import timezone
+
+    from enterprises import selfreports
+
+    accounts = list(
+        EnterpriseAccount.objects.filter(user__username__in=["qy1", "qy2"])
+        .select_related("user", "enterprise")
+        .order_by("user__username")
+    )
+    last_month = selfreports.current_month().previous()
+    for index, account in enumerate(accounts):
+        months = [last_month, last_month.previous(), last_month.previous().previous()]
+        for period in months[index:]:
+            filed = timezone.make_aware(
+                datetime.datetime.combine(period.end + datetime.timedelta(days=3), datetime.time(9))
+            )
+            filed = min(filed, timezone.now())
+            selfreports.submit_monthly(
+                account.enterprise, by=account.user, period=period, no_hazards=True, at=filed
+            )
+        if index == 0:
+            quarter = selfreports.current_month().quarter_of().previous()
+            filed = timezone.make_aware(
+                datetime.datetime.combine(
+                    quarter.end + datetime.timedelta(days=5), datetime.time(9)
+                )
+            )
+            filed = min(filed, timezone.now())
+            selfreports.submit_quarterly(
+                account.enterprise,
+                by=account.user,
+                period=quarter,
+                principal=account.enterprise.legal_representative or account.user.get_full_name(),
+                signed_on=filed.date(),
+                at=filed,
+            )

@@ -151,4 +151,7 @@ def test_each_app_contributes_its_part_from_its_demo_module_in_installed_apps_or
 
     assert demo._steps("plan_county") == [grid_demo.plan_county, enterprises_demo.plan_county]
     assert demo._steps("build_county") == [grid_demo.build_county, enterprises_demo.build_county]
-    assert demo._steps("build_activity") == [inspections_demo.build_activity]
+    assert demo._steps("build_activity") == [
+        enterprises_demo.build_activity,  # the demo accounts' self-reports
+        inspections_demo.build_activity,
+    ]
