@@ -6,7 +6,8 @@ import datetime
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from enterprises import selfreports
@@ -437,3 +438,25 @@ def test_a_reminder_outside_the_scope_is_404_and_an_inspectors_is_403(
     login(client, personas.inspector)  # sees 东村机械厂, which has not filed Q3
     assert remind(client, enterprise_a1, period="2026-Q3").status_code == 403
     assert not Notification.objects.exists()
+
+
+def _reporting_enterprises(grid, n, start):
+    for i in range(start, start + n):
+        enterprise = EnterpriseFactory(name=f"第{i}厂", cell=grid.village_a2)
+        user = account_user(enterprise, f"qy_n{i}")
+        if i % 2:
+            selfreports.submit_monthly(enterprise, by=user, period=OCTOBER, no_hazards=True)
+
+
+def test_the_rates_page_reads_the_same_few_queries_for_one_enterprise_and_for_thirty(
+    client, personas, grid
+):
+    login(client, personas.supervisor)
+    _reporting_enterprises(grid, 1, 0)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(rates_url(month="2026-10")).status_code == 200
+    _reporting_enterprises(grid, 29, 1)
+    with CaptureQueriesContext(connection) as thirty:
+        response = client.get(rates_url(month="2026-10"))
+    assert response.context["total"]["expected"] == 30
+    assert len(one.captured_queries) == len(thirty.captured_queries)
