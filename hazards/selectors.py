@@ -248,6 +248,7 @@ def order_get(user, pk):
     queryset = scoping.orders_for(user).select_related(
         "hazard", "hazard__enterprise", "hazard__township", "hazard__cell", "issued_by"
     )
+    queryset = queryset.prefetch_related("hazard__criteria__standard")
     return scoping.get_or_404(queryset, pk=pk)
 
 
@@ -258,7 +259,7 @@ def notice_hazards(user, enterprise, ids=None):
         .filter(enterprise=enterprise)
         .counted()
         .select_related("enterprise", "township", "cell")
-        .prefetch_related("finders")
+        .prefetch_related("finders", "criteria__standard")
         .order_by("found_on", "id")
     )
     if ids:
