@@ -67,6 +67,7 @@ class CriterionForm(forms.ModelForm):
             "source_url",
             "checked_on",
             "position",
+            "replaced_by",
         ]
 
     def clean_industries(self):
@@ -119,6 +120,7 @@ class CriterionAdmin(admin.ModelAdmin):
     list_filter = ["standard"]
     search_fields = ["text", "keywords", "article", "item"]
     list_select_related = ["standard"]
+    autocomplete_fields = ["replaced_by"]
 
     @admin.display(description=gettext_lazy("条文"))
     def short_text(self, obj):

@@ -8,7 +8,12 @@ The file is an object with two lists (see ``criteria/templates_files/criteria_te
                     "checked_on": "2026-11-30", "items_note": ""}],
      "items": [{"standard": "GM10", "article": "第三条", "item": "（一）", "text": "…",
                 "industries": [], "keywords": ["承包", …], "source": "…", "source_url": "…",
-                "checked_on": "2026-11-30"}]}
+                "checked_on": "2026-11-30",
+                "replaced_by": {"standard": "GM10", "article": "第三条", "item": "（一）"}}]}
+
+``replaced_by`` (optional, on an item of a repealed standard) names the item of the new
+standard that carries it on, so hazards judged by the old item resolve to the new one; a row
+without the key leaves the link as it is, ``null`` removes it.
 
 Standards are matched by ``code`` and items by (standard, article, item): loading the same file
 twice changes nothing. Rows are never deleted. The shipped data migration loads the repository's
@@ -60,6 +65,7 @@ ITEM_FIELDS = {
     "source": gettext_lazy("核对来源"),
     "source_url": gettext_lazy("来源网址"),
     "checked_on": gettext_lazy("核对日期"),
+    "replaced_by": gettext_lazy("被哪一条目替代"),
 }
 LIMITS = {
     "code": 40,
@@ -193,6 +199,27 @@ class _Row:
                 values.append(value)
         return INDUSTRY_SEPARATOR.join(values)
 
+    def item_key(self, name):
+        """An item named as {"standard": code, "article": "第三条", "item": "（一）"}, or None."""
+        value = self.raw.get(name)
+        if value is None:
+            return None
+        if not isinstance(value, dict) or set(value) - {"standard", "article", "item"}:
+            self.add(
+                name, _('须写成 {"standard": "GM10", "article": "第三条", "item": "（一）"}。')
+            )
+            return None
+        parts = [
+            value.get(k) if value.get(k) is not None else ""
+            for k in ("standard", "article", "item")
+        ]
+        if not all(isinstance(p, str) for p in parts) or not (
+            parts[0].strip() and parts[2].strip()
+        ):
+            self.add(name, _("须写明所属标准的代号和项号。"))
+            return None
+        return tuple(p.strip() for p in parts)
+
     def url(self, name):
         value = self.text(name)
         if value:
@@ -288,8 +315,33 @@ def validate(data, Standard):
                 row.add("item", _("与条目第 %(n)d 项的条、项重复。") % {"n": seen[key]})
             else:
                 seen[key] = n
+        if "replaced_by" in row.raw:
+            values["replaced_by"] = row.item_key("replaced_by")
+            if values["replaced_by"] == key:
+                row.add("replaced_by", _("条目不能被自身替代。"))
         values["position"] = n
         items.append(values)
+    existing = set()
+    wanted = {v["replaced_by"] for v in items if v.get("replaced_by")}
+    if wanted:
+        from .models import Criterion
+
+        existing = set(
+            Criterion.objects.filter(standard__code__in={w[0] for w in wanted}).values_list(
+                "standard__code", "article", "item"
+            )
+        )
+    for n, values in enumerate(items, start=1):
+        target = values.get("replaced_by")
+        if target and target not in seen and target not in existing:
+            errors.append(
+                (
+                    _("条目第 %(n)d 项") % {"n": n},
+                    str(ITEM_FIELDS["replaced_by"]),
+                    _("没有“%(s)s %(a)s%(i)s”这一条目。")
+                    % {"s": target[0], "a": target[1], "i": target[2]},
+                )
+            )
     return standards, items, errors
 
 
@@ -346,6 +398,7 @@ def _write(standards, items, Standard, Criterion, result):
             if obj.pk in result.unchanged_pks:
                 result.unchanged, result.updated = result.unchanged - 1, result.updated + 1
     cache = {code: obj for code, (obj, _target) in by_code.items()}
+    links = []
     for values in items:
         values = dict(values)
         code = values.pop("standard")
@@ -356,4 +409,20 @@ def _write(standards, items, Standard, Criterion, result):
             "article": values.pop("article"),
             "item": values.pop("item"),
         }
-        _upsert(Criterion, lookup, values, result)
+        linked = "replaced_by" in values
+        target = values.pop("replaced_by", None)
+        unchanged = result.unchanged
+        obj = _upsert(Criterion, lookup, values, result)
+        if linked:
+            links.append((obj, target, result.unchanged > unchanged))
+    for obj, target, was_unchanged in links:  # once every item of the file exists
+        wanted = None
+        if target:
+            wanted = Criterion.objects.get(
+                standard__code=target[0], article=target[1], item=target[2]
+            )
+        if obj.replaced_by_id != (wanted.pk if wanted else None):
+            obj.replaced_by = wanted
+            obj.save(update_fields=["replaced_by"])
+            if was_unchanged:
+                result.unchanged, result.updated = result.unchanged - 1, result.updated + 1

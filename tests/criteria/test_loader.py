@@ -274,3 +274,39 @@ def test_changing_only_the_replacement_counts_as_an_update():
     result = load(data)
     assert (result.created, result.updated, result.unchanged) == (0, 1, 4)
     assert Standard.objects.get(code="F1").repealed_by.code == "F3"
+
+
+def _with_replacement(replaced_by):
+    """F1 repealed by F2; F1's first item names the item of F2 that carries it on."""
+    data = file_data(standard={"repealed_on": "2026-06-01", "repealed_by": "F2"})
+    data["standards"].append(
+        dict(data["standards"][0], code="F2", repealed_on=None, repealed_by=None, title="新标准")
+    )
+    data["items"].append(dict(data["items"][0], standard="F2", text="新标准第一项。"))
+    data["items"][0]["replaced_by"] = replaced_by
+    return data
+
+
+def test_an_old_item_is_mapped_to_the_item_that_replaced_it():
+    data = _with_replacement({"standard": "F2", "article": "第三条", "item": "（一）"})
+    assert load(data).ok
+    old = Criterion.objects.get(standard__code="F1", item="（一）")
+    new = Criterion.objects.get(standard__code="F2", item="（一）")
+    assert old.replaced_by == new
+    assert old.current() == new
+    again = load(data)
+    assert (again.created, again.updated) == (0, 0)
+
+
+def test_a_mapping_to_an_unknown_item_is_named_and_nothing_is_loaded():
+    before = _counts()
+    result = load(_with_replacement({"standard": "F2", "article": "第九条", "item": "（一）"}))
+    assert not result.ok
+    assert ("条目第 1 项", "被哪一条目替代", "没有“F2 第九条（一）”这一条目。") in result.errors
+    assert _counts() == before
+
+
+def test_a_mapping_that_is_not_an_item_is_refused():
+    result = load(_with_replacement("F2 第三条（一）"))
+    assert not result.ok
+    assert any(c == "被哪一条目替代" for _r, c, _m in result.errors)
