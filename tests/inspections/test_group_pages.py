@@ -4,6 +4,8 @@ phone's 今日出动 offers them at once. Inspectors read groups, never edit the
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -412,3 +414,38 @@ def test_the_phone_defaults_to_the_group_and_people_of_the_last_outing_on_anothe
     assert form.initial["group"] == town_group.pk
     assert set(form.initial["present"]) == {personas.inspector.pk, personas.inspector2.pk}
     assert newer in form.fields["group"].queryset
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+def _group_with_outings(group, personas, first, n):
+    for i in range(first, first + n):
+        outing = Outing.objects.create(group=group, date=timezone.localdate() - i * DAY)
+        outing.present.set([personas.inspector, personas.inspector2])
+
+
+def test_the_group_list_takes_as_many_queries_for_eight_groups_as_for_one(
+    client, grid, personas, town_group
+):
+    login(client, personas.supervisor)
+    url = reverse("inspections:group_list")
+    one = _queries(client, url)
+    for i in range(7):
+        group = InspectionGroup.objects.create(name=f"第{i + 20}检查组", unit=grid.town_a)
+        group.members.add(personas.inspector, personas.inspector2)
+    assert _queries(client, url) == one
+
+
+def test_the_group_page_takes_as_many_queries_for_eight_outings_as_for_one(
+    client, personas, town_group
+):
+    login(client, personas.supervisor)
+    url = reverse("inspections:group_detail", args=[town_group.pk])
+    _group_with_outings(town_group, personas, 0, 1)
+    one = _queries(client, url)
+    _group_with_outings(town_group, personas, 1, 7)
+    assert _queries(client, url) == one
