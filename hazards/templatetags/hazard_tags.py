@@ -57,8 +57,18 @@ _EXTRA_LABELS = {
     "finders": gettext_lazy("检查人员"),
     "fixed_by": gettext_lazy("整改上报人"),
     "closed_by": gettext_lazy("销号人"),
+    "reference": gettext_lazy("提示的判定条款"),
+    "decision": gettext_lazy("核对结果"),
 }
-_HIDDEN = {"finders", "fixed_by", "closed_by", "inspection", "fix_note", "acceptance_note"}
+_HIDDEN = {
+    "finders",
+    "fixed_by",
+    "closed_by",
+    "inspection",
+    "fix_note",
+    "acceptance_note",
+    "criterion",  # answer_major_hint: its reference is shown
+}
 
 
 def _label(key):
@@ -83,6 +93,18 @@ def _value(key, value):
         return dict(Hazard._meta.get_field("listing_level").choices).get(value, value)
     if key == "order_kind":
         return {"order": _("督办单"), "listing": _("挂牌督办")}.get(value, value)
+    if key == "decision":
+        from hazards.workflow import HINT_DECISIONS
+
+        return str(HINT_DECISIONS.get(value, value))
+    if key == "criteria" and isinstance(value, list):
+        from criteria.models import Criterion
+
+        if not value:
+            return "—"
+
+        by_pk = {c.pk: c for c in Criterion.objects.filter(pk__in=value).select_related("standard")}
+        return "；".join(by_pk[pk].short_reference if pk in by_pk else str(pk) for pk in value)
     return value
 
 

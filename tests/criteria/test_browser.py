@@ -99,3 +99,45 @@ def test_an_inspector_picks_the_basis_of_a_major_hazard_from_the_library(
         page.get_by_label("判定依据（条款）").fill("第三条第（一）项")
         expect(page.get_by_label("判定依据（条款）")).to_have_value("第三条第（一）项")
         inspector.check_page()
+
+
+@pytest.mark.parametrize("viewport", [PHONE], ids=["phone"])
+def test_the_picked_item_is_linked_listed_and_removable(
+    request, personas, enterprise_a1, library, viewport
+):
+    new_browser = request.getfixturevalue("open_browser")
+    new_journey = request.getfixturevalue("journey_factory")
+    inspector = new_browser(viewport, new_journey(None, "criteria_link_375"))
+    page = inspector.page
+    inspector.login(personas.inspector)
+    page.goto(reverse("hazards:register") + f"?enterprise={enterprise_a1.pk}")
+    page.get_by_label("重大隐患").check()
+    search = page.get_by_placeholder(re.compile("输入关键词"))
+    chosen = page.locator(".criteria-chosen li")
+
+    with inspector.journey.step("选择框由选择器代替，尚未选择条款"):
+        expect(page.locator("#id_criteria")).to_be_hidden()
+        expect(chosen).to_have_text(["尚未选择判定依据条款。"])
+
+    with inspector.journey.step("点选两条，列在“已选判定依据条款”下"):
+        for words in ("承包", "特种作业"):
+            with inspector.htmx_swap():
+                search.fill(words)
+            first = page.locator(".criteria-results [data-criterion-pick]").first
+            expect(first).to_contain_text(words)
+            first.click()
+        expect(chosen).to_have_count(2)
+        expect(chosen.first).to_contain_text("第三条第（一）项")
+        inspector.check_page()
+
+    with inspector.journey.step("移除一条"):
+        chosen.nth(1).get_by_role("button", name="移除").click()
+        expect(chosen).to_have_count(1)
+
+    with inspector.journey.step("登记：隐患链接到所选条款"):
+        page.get_by_label("隐患类别").select_option(index=1)
+        page.get_by_label("隐患描述").fill("未对承包单位统一协调管理")
+        page.get_by_role("button", name=re.compile("登记")).last.click()
+        expect(page.get_by_text("判定依据条款", exact=True)).to_be_visible()
+        hazard = Hazard.objects.get()
+        assert [c.reference for c in hazard.criteria.all()] == ["第三条第（一）项"]

@@ -284,6 +284,7 @@ def test_the_hazard_page_shows_the_hint_to_the_inspector_only_while_open(
     assert response.status_code == 302
     html = client.get(url).content.decode()
     assert "可能构成重大事故隐患：" not in html
+    assert "核对结果：确认可能构成重大隐患；提示的判定条款：新判定标准 第三条第（一）项" in html
     assert "已确认可能构成重大事故隐患（新判定标准 第三条第（一）项）" in html
 
 
@@ -354,3 +355,5 @@ def test_the_amend_form_records_the_chosen_items(client, personas, enterprise_a1
     assert set(hazard.criteria.all()) == {items["current"], items["other"]}
     page = client.get(reverse("hazards:detail", args=[hazard.pk])).content.decode()
     assert "新判定标准 第三条第（二）项" in page
+    # The history names the items before and after, not their ids.
+    assert "判定依据条款：— → 新判定标准 第三条第（一）项；新判定标准 第三条第（二）项" in page
