@@ -118,6 +118,7 @@ def township_a(personas, enterprise_a1):
         "hazards:refer_to_county": {"pk": major.pk},
         "hazards:void": {"pk": major.pk},
         "hazards:amend": {"pk": major.pk},
+        "hazards:answer_major_hint": {"pk": fixed.pk},
         "inspections:enforcement_detail": {"pk": enforcement.pk},
         "inspections:detail": {"pk": inspection.pk},
         "inspections:print": {"pk": inspection.pk},
