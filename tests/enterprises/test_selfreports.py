@@ -460,3 +460,21 @@ def test_the_rates_page_reads_the_same_few_queries_for_one_enterprise_and_for_th
         response = client.get(rates_url(month="2026-10"))
     assert response.context["total"]["expected"] == 30
     assert len(one.captured_queries) == len(thirty.captured_queries)
+
+
+def test_a_quarterly_correction_recomputes_the_figures_and_keeps_the_earlier_table(
+    personas, enterprise_a1, qy_a1, quarter_a1
+):
+    make_hazard(enterprise_a1, personas.inspector, "found", at=in_october(2) - 20 * DAY)
+    with pytest.raises(ValidationError):
+        selfreports.correct_quarterly(
+            quarter_a1, by=qy_a1, principal="王强", signed_on=NOW.date(), reason=""
+        )
+    selfreports.correct_quarterly(
+        quarter_a1, by=qy_a1, principal="王强", signed_on=NOW.date(), reason="补录九月隐患"
+    )
+    quarter_a1.refresh_from_db()
+    assert quarter_a1.figures["found_general"] == 1 and quarter_a1.version == 2
+    correction = SelfReportCorrection.objects.get(quarterly=quarter_a1)
+    assert correction.before["figures"]["found_general"] == 0
+    assert correction.after["figures"]["found_general"] == 1
