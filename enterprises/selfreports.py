@@ -6,8 +6,10 @@ docs/domain.md#self-reports holds the definitions. The only writer of ``MonthlyS
 database's unique key); a correction needs a reason and keeps what it replaced.
 
 The figures are read from the enterprise's hazard records through the hazards terms (one
-home for 已整改, 逾期, …), as the disclosure page does; notifications (above) registers the
-reminder it sends (``register_reminder``), so this module names no app above hazards.
+home for 已整改, 逾期, …), as the disclosure page does, and rates are reports.queries.rate
+(one home for the rounding): both reach above enterprises' layer (the ladder above jobs is
+not tested yet). The reminder is sent by notifications, which registers it here
+(``register_reminder``) from its ready(), so this module never imports notifications.
 """
 
 import calendar
