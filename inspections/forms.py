@@ -32,7 +32,11 @@ class InspectorChoiceField(forms.ModelMultipleChoiceField):
 
 class StartForm(forms.Form):
     client_key = one_time_key()
-    kind = forms.ChoiceField(label=_("检查类型"), choices=Inspection.Kind.choices)
+    # 企业自查 is the enterprise's own, started on its own page (inspections.views_self).
+    kind = forms.ChoiceField(
+        label=_("检查类型"),
+        choices=[c for c in Inspection.Kind.choices if c[0] != Inspection.Kind.SELF],
+    )
     is_enforcement = forms.BooleanField(
         label=_("执法检查"), required=False, help_text=_("执法检查须两名及以上执法人员。")
     )

@@ -327,3 +327,10 @@ def test_the_figures_link_to_the_counted_inspections_only(personas, own, enterpr
     on = timezone.localdate()
     table = queries.report_table(personas.county, on.replace(day=1), on, on)
     assert "counted=1" in table.total.links["visits"]
+
+
+def test_the_staff_start_form_does_not_offer_a_self_inspection(client, personas, enterprise_a1):
+    login(client, personas.inspector)
+    response = client.get(reverse("inspections:start"), {"enterprise": enterprise_a1.pk})
+    kinds = [value for value, _label in response.context["form"].fields["kind"].choices]
+    assert "self" not in kinds and "routine" in kinds
