@@ -231,7 +231,7 @@ def verdicts(r):
         led, bare = load.get(f"ledger_{who}", {}), load.get(f"bare_{who}", {})
         if "rps" in led and "rps" in bare:
             ratio = load[f"ratio_{who}"]
-            out.append((f"gunicorn ledger ÷ bare, {name}", f"{led['rps']:.0f} ÷ {bare['rps']:.0f} "
+            out.append((f"gunicorn ledger ÷ bare, {name}", f"{rate(led)} ÷ {rate(bare)} "
                         f"req/s = {ratio:.2f}× (rounds {', '.join(map(str, load[f'ratio_{who}_rounds']))})",
                         "≥ 0.8×", ratio >= 0.8))  # fmt: skip
             for page, p in (("ledger", led), ("bare", bare)):
@@ -239,7 +239,7 @@ def verdicts(r):
                 target, met = "0 errors", p["errors"] == 0
                 if page == "ledger" and who == "township":
                     target, met = "p99 < 300 ms, 0 errors", met and p["p99_ms"] < 300
-                out.append((f"gunicorn {page}, {name}", f"{p['rps']:.0f} req/s, p50 "
+                out.append((f"gunicorn {page}, {name}", f"{rate(p)} req/s, p50 "
                             f"{p['p50_ms']:.0f} ms, p99 {p['p99_ms']:.0f} ms, {p['errors']} "
                             f"errors{cpu}, {p['bytes'] / 1000:.1f} kB", target, met))  # fmt: skip
         elif led or bare:
@@ -258,6 +258,11 @@ def verdicts(r):
     elif load:
         out.append(("gunicorn dashboard", p.get("note") or load.get("error", "?"), "—", None))
     return out
+
+
+def rate(p):
+    """Requests per second: a slow page's one or two a second keep their decimal."""
+    return f"{p['rps']:.0f}" if p["rps"] >= 10 else f"{p['rps']:.1f}"
 
 
 def mark(met):
