@@ -85,6 +85,7 @@ class _Builder:
         self.stats = {"inspections": 0, "hazards": 0, "enforcement": 0, "orders": 0}
         self.listed = False
         self.doc_counter = 0
+        self._criteria = {}
 
     # --- people -----------------------------------------------------------------------
 
@@ -296,12 +297,34 @@ class _Builder:
             closer = self.supervisor_of(hazard.township_id, not_user=hazard.fixed_by)
             if closer is None or major:
                 return
+        if major and not hazard.criteria.exists():
+            # The county closes a major hazard out only on a library item: picked in 更正.
+            item = self.criterion_for(hazard.industry)
+            if item is None:
+                return
+            workflow.amend(
+                hazard,
+                by=closer,
+                note="销号前补选判定依据条款",
+                criteria=[item],
+                at=_moment(recheck_on, 14),
+            )
         workflow.close_out(
             hazard,
             by=closer,
             acceptance_note="经复查，整改到位，同意销号",
             at=_moment(recheck_on, 15),
         )
+
+    def criterion_for(self, industry):
+        """The first in-force item of the criteria library for ``industry`` (or None)."""
+        from criteria.models import Criterion
+
+        if industry not in self._criteria:
+            self._criteria[industry] = (
+                Criterion.objects.in_force().for_industry(industry).order_by("pk").first()
+            )
+        return self._criteria[industry]
 
     def order(self, hazard, sup):
         """督办单 for an overdue hazard (the workflow checks that it is overdue today)."""
