@@ -42,6 +42,9 @@ def group_list(user):
     """The groups ``user`` may read, with their organising unit and member count."""
     scope = scoping.scope_of(user)
     qs = InspectionGroup.objects.select_related("unit", "leader")
+    if roles.role_of(user) == roles.ENTERPRISE:
+        # An enterprise reads its inspections, never the offices' groups: their ids are 404.
+        return qs.none()
     if not scope.everything:
         inspected = (
             scoping.inspections_for(user).filter(outing__isnull=False).values("outing__group_id")

@@ -82,8 +82,8 @@ def group_create(request):
 
 @login_required
 def group_edit(request, pk):
-    _require_reader(request.user)
     group = scoping.get_or_404(groups.group_list(request.user), pk=pk)
+    _require_reader(request.user)
     if not groups.can_manage(request.user, group):
         raise PermissionDenied
     return _form_page(request, group)
@@ -91,8 +91,8 @@ def group_edit(request, pk):
 
 @login_required
 def group_detail(request, pk):
-    _require_reader(request.user)
     group = scoping.get_or_404(groups.group_list(request.user).prefetch_related("members"), pk=pk)
+    _require_reader(request.user)
     can_edit = groups.can_manage(request.user, group)
     outings = groups.outings_of(request.user, group, everything=can_edit)
     page = Paginator(outings, PAGE_SIZE).get_page(request.GET.get("page"))
