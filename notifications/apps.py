@@ -12,11 +12,19 @@ class NotificationsConfig(AppConfig):
         from enterprises import selfreports
         from hazards.models import HazardEvent
         from jobs import registry
-        from notifications.services import hourly, remind_selfreport
+        from notifications.models import Cause
+        from notifications.services import (
+            hourly,
+            register_target,
+            remind_selfreport,
+            selfreport_page,
+        )
         from notifications.signals import hazard_event_saved
 
         # A township's 发送提醒 of a missing self-report is an in-app notification.
         selfreports.register_reminder(remind_selfreport)
+        # Its 查看 opens 自查自报 of the period it names.
+        register_target(Cause.SELFREPORT_MISSING, selfreport_page)
 
         # The worker's hourly housekeeping: the day's round once, retries every hour.
         registry.register_hourly(hourly)

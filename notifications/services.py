@@ -16,9 +16,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db.models import CharField, Count, Exists, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -503,6 +505,42 @@ def unread_count(user):
 
 def notifications_for(user):
     return Notification.objects.filter(user=user)
+
+
+# --- Where 查看 opens -------------------------------------------------------------------------
+
+# cause → url_of(notification): the page of a notification that has no hazard. Registered
+# from NotificationsConfig.ready(), beside the other registrations.
+_TARGETS = {}
+
+
+def register_target(cause, url_of):
+    """``url_of(notification)`` → the URL 查看 opens for ``cause``, or None."""
+    _TARGETS[Cause(cause)] = url_of
+
+
+def target_url(notification):
+    """The page of the notification: its hazard, else what its cause registered, else None
+    (通知中心 shows no 查看 and the notification is only marked read)."""
+    if notification.hazard_id:
+        return reverse("hazards:detail", kwargs={"pk": notification.hazard_id})
+    url_of = _TARGETS.get(notification.cause)
+    return url_of(notification) if url_of else None
+
+
+def selfreport_page(notification):
+    """A self-report reminder opens 自查自报 of its period (the key ends with the period,
+    ``selfreports.reminder_key``); a key that names none opens nothing."""
+    try:
+        period = selfreports.Period.parse(notification.key.rpartition(":")[2])
+    except ValidationError:
+        return None
+    name = (
+        "enterprises:selfreport_month"
+        if period.kind == selfreports.MONTH
+        else "enterprises:selfreport_quarter"
+    )
+    return reverse(name, kwargs={"period": period.key})
 
 
 def mark_read(user, ids=None, now=None):

@@ -25,6 +25,8 @@ def center(request):
     if not show_all:
         qs = qs.filter(read_at__isnull=True)
     page = Paginator(qs.select_related("hazard"), PER_PAGE).get_page(request.GET.get("page"))
+    for notification in page.object_list:
+        notification.target = services.target_url(notification)
     return render(
         request,
         "notifications/center.html",
@@ -36,7 +38,8 @@ def center(request):
 @require_POST
 def read(request):
     """Mark the chosen notifications read, or all of them (``all``); with ``open``, mark
-    the one chosen and go to its hazard. Ids travel in the body and are looked up among the
+    the one chosen and go to its page (``services.target_url``: its hazard, or the page its
+    cause registered). Ids travel in the body and are looked up among the
     user's own notifications only: anyone else's is 404."""
     if request.POST.get("open"):
         pk = request.POST.get("id", "")
@@ -44,9 +47,7 @@ def read(request):
             services.notifications_for(request.user), pk=int(pk) if pk.isdigit() else 0
         )
         services.mark_read(request.user, ids=[notification.pk])
-        if notification.hazard_id:
-            return redirect("hazards:detail", pk=notification.hazard_id)
-        return redirect("notifications:center")
+        return redirect(services.target_url(notification) or "notifications:center")
     if request.POST.get("all"):
         n = services.mark_read(request.user)
     else:
