@@ -357,3 +357,17 @@ def test_the_amend_form_records_the_chosen_items(client, personas, enterprise_a1
     assert "新判定标准 第三条第（二）项" in page
     # The history names the items before and after, not their ids.
     assert "判定依据条款：— → 新判定标准 第三条第（一）项；新判定标准 第三条第（二）项" in page
+
+
+def test_the_amend_form_of_a_general_hazard_has_no_criteria_field(client, personas, enterprise_a1):
+    hazard = make_hazard(enterprise_a1, personas.inspector)
+    page = login(client, personas.supervisor).get(reverse("hazards:detail", args=[hazard.pk]))
+    body = page.content.decode()
+    assert "id_amend_description" in body
+    assert "id_amend_criteria" not in body
+    data = {f: getattr(hazard, f) or "" for f in workflow.AMENDABLE}
+    data.update(location="二号车间", note="部位有误")
+    response = client.post(reverse("hazards:amend", args=[hazard.pk]), data)
+    assert response.status_code == 302
+    hazard.refresh_from_db()
+    assert hazard.location == "二号车间"
