@@ -1,7 +1,11 @@
 """Every URL with an id, asked for by a user of another township, answers 404.
 
 The sweep walks config.urls itself: a new URL with an id fails here until it is given an
-object of township A below, so no page can slip through unscoped.
+object of township A below, so no page can slip through unscoped. The self-report pages
+take a period instead (自查自报 of the account's own enterprise, "2026-10", "2026-Q4"): they
+get one too, so the sweeps that open every page (tests/test_crafted_input.py, the
+accessibility sweep) reach them, but they are no record of anyone's and stay out of the
+404 sweeps (``with_ids``).
 """
 
 import pytest
@@ -10,6 +14,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
 from django.utils import timezone
 
+from enterprises import selfreports
 from enterprises.models import EnterpriseAccount, QuarterlySelfReport
 from grid import roles
 from hazards import workflow
@@ -37,6 +42,28 @@ def id_patterns(resolver=None, namespace=""):
         ]
         if ints:
             yield f"{namespace}{pattern.name}", sorted(ints)
+
+
+# The pages whose path names a period of the signed-in enterprise account's own reports.
+PERIOD_PAGES = {"enterprises:selfreport_month", "enterprises:selfreport_quarter"}
+
+
+def with_ids(objects):
+    """The entries of ``objects`` that name records by id (not the period pages)."""
+    return {name: kwargs for name, kwargs in objects.items() if name not in PERIOD_PAGES}
+
+
+def period_patterns(resolver=None, namespace=""):
+    """The names of every pattern with a ``period`` in its path, admin excluded."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            if str(pattern.pattern).startswith("admin/"):
+                continue
+            ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from period_patterns(pattern, ns)
+        elif "period" in pattern.pattern.converters:
+            yield f"{namespace}{pattern.name}"
 
 
 @pytest.fixture
@@ -93,7 +120,17 @@ def township_a(personas, enterprise_a1):
         signed_on=today,
         submitted_by=account.user,
     )
+    # The month filed and corrected once, so its page shows the report and the correction.
+    month = selfreports.current_month(today)
+    monthly = selfreports.submit_monthly(
+        enterprise_a1, by=account.user, period=month, no_hazards=False
+    )
+    selfreports.correct_monthly(
+        monthly, by=account.user, no_hazards=False, note="补充说明", reason="漏填说明"
+    )
     return {
+        "enterprises:selfreport_month": {"period": month.key},
+        "enterprises:selfreport_quarter": {"period": month.quarter_of().key},
         "enterprises:detail": {"pk": enterprise_a1.pk},
         "enterprises:accounts": {"pk": enterprise_a1.pk},
         "enterprises:account_deactivate": {"pk": account.pk},
@@ -142,9 +179,15 @@ def township_a(personas, enterprise_a1):
 
 def test_the_sweep_knows_an_object_for_every_url_with_an_id(township_a):
     found = dict(id_patterns())
-    assert sorted(found) == sorted(township_a)
-    for name, kwargs in township_a.items():
+    assert sorted(found) == sorted(with_ids(township_a))
+    for name, kwargs in with_ids(township_a).items():
         assert sorted(kwargs) == found[name], name
+
+
+def test_the_sweep_knows_a_period_for_every_self_report_page_with_one(township_a):
+    self_reports = {n for n in period_patterns() if n.startswith("enterprises:")}
+    assert self_reports == PERIOD_PAGES
+    assert {n for n in township_a if n not in with_ids(township_a)} == PERIOD_PAGES
 
 
 def _ask(client, url):
@@ -160,9 +203,9 @@ def test_every_url_with_an_id_answers_404_to_another_township(client, personas, 
         login(client, user)
         answers = {
             name: _ask(client, reverse(name, kwargs=kwargs)).status_code
-            for name, kwargs in township_a.items()
+            for name, kwargs in with_ids(township_a).items()
         }
-        assert answers == dict.fromkeys(township_a, 404), user.username
+        assert answers == dict.fromkeys(with_ids(township_a), 404), user.username
 
 
 def test_the_same_urls_are_found_by_township_a(client, personas, township_a):
@@ -170,6 +213,6 @@ def test_the_same_urls_are_found_by_township_a(client, personas, township_a):
     login(client, personas.supervisor)
     answers = {
         name: _ask(client, reverse(name, kwargs=kwargs)).status_code
-        for name, kwargs in township_a.items()
+        for name, kwargs in with_ids(township_a).items()
     }
     assert [name for name, status in answers.items() if status == 404] == []
