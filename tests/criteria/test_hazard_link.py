@@ -180,12 +180,17 @@ def test_a_repealed_item_resolves_to_the_item_that_replaced_it(items):
     assert items["mapped"].current(on=D(2023, 1, 1)) == items["mapped"]
 
 
-def test_every_shipped_repealed_item_resolves_to_an_in_force_one():
-    """The shipped data (criteria/data) carries no item of a repealed standard yet: the 2017
-    工贸 list could not be checked (docs/criteria.md). An item that ships later must resolve."""
+def test_every_shipped_repealed_item_resolves_to_an_in_force_one_or_its_standard_does():
+    """The 2017 工贸 items ship mapped only where the 2023 text clearly covers the same hazard
+    (docs/criteria.md). A mapped item resolves to an in-force item; an unmapped one resolves
+    to nothing, and the refusal then names the standard that replaced it, which is in force."""
     repealed = Criterion.objects.filter(standard__repealed_on__lte=timezone.localdate())
-    for item in repealed:
-        assert item.current() is not None, item
+    assert repealed.exists()
+    for item in repealed.filter(replaced_by__isnull=False):
+        assert item.current() is not None and not item.current().is_repealed(), item
+    for item in repealed.filter(replaced_by__isnull=True):
+        assert item.current() is None
+        assert item.standard.repealed_by is not None, item
     for standard in Standard.objects.filter(repealed_by__isnull=False):
         assert not standard.repealed_by.is_repealed(), standard
 

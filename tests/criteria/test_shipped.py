@@ -1,4 +1,5 @@
-"""The criteria shipped by criteria/migrations/0002_ship_verified_criteria.py.
+"""The criteria shipped by criteria/migrations/0002_ship_verified_criteria.py and
+0005_ship_gongmao_2017.py.
 
 Each expected text below was compared with the copy named in its ``source``/``source_url``
 on 2026-11-30 (docs/criteria.md lists the sources and what was left for administrators)."""
@@ -12,12 +13,13 @@ from criteria.models import Criterion, Standard
 CHECKED = datetime.date(2026, 11, 30)
 NEWSPAPER = "http://anzhuopai.com/szb/pc/col/202305/25/content_202393.html"
 JIANGMEN = "http://www.jiangmen.gov.cn/gzhd/zhzw/content/post_2849362.html"
+WENKE = "https://m.wenke99.com/p-14229007.html"
 PAPER_0622 = "http://boglecoveoysterhouse.net/szb/pc/col/202306/22/content_204908.html"
 
 
 @pytest.mark.django_db
 def test_every_shipped_standard_and_item_names_its_source_and_checked_date():
-    assert Standard.objects.count() >= 7
+    assert Standard.objects.count() >= 8
     for standard in Standard.objects.all():
         assert standard.source.strip() and standard.checked_on == CHECKED, standard.code
     for item in Criterion.objects.all():
@@ -35,6 +37,7 @@ def test_every_shipped_standard_and_item_names_its_source_and_checked_date():
         ("KS98-2017", 0),
         ("GB35181-2025", 0),
         ("GB35181-2017", 0),
+        ("GM2017", 59),
     ],
 )
 def test_each_standard_ships_the_items_that_could_be_verified(code, count):
@@ -96,6 +99,34 @@ def test_each_standard_ships_the_items_that_could_be_verified(code, count):
             "（三）",
             "金属冶炼企业主要负责人、安全生产管理人员未按照规定经考核合格的。",
             JIANGMEN,
+        ),
+        (
+            "GM2017",
+            "存在粉尘爆炸危险的行业领域",
+            "1",
+            "粉尘爆炸危险场所设置在非框架结构的多层建构筑物内，或与居民区、员工宿舍、会议室等人员密集场所安全距离不足。",
+            WENKE,
+        ),
+        (
+            "GM2017",
+            "冶金行业",
+            "6",
+            "氧枪等水冷元件未配置出水温度与进出水流量差检测、报警装置及温度监测，未与炉体倾动、氧气开闭等联锁。",
+            "",
+        ),
+        (
+            "GM2017",
+            "有色行业",
+            "10",
+            "金属冶炼企业主要负责人和安全生产管理人员未依法经考核合格。",
+            "",
+        ),
+        (
+            "GM2017",
+            "商贸行业",
+            "1",
+            "在房式仓、筒仓及简易仓囤进行粮食进出仓作业时，未按照作业标准步骤或未采取有效防护措施作业。",
+            "",
         ),
     ],
 )
@@ -160,3 +191,84 @@ def test_administrators_may_manage_the_library_in_the_admin():
         "add_criterion",
         "change_criterion",
     }
+
+
+# The 2017 items carried on by 应急管理部令第10号, as docs/criteria.md argues for each.
+GM2017_MAP = {
+    ("使用液氨制冷的行业领域", "1"): ("第十二条", "（一）"),
+    ("使用液氨制冷的行业领域", "2"): ("第十二条", "（二）"),
+    ("有限空间作业相关的行业领域", "1"): ("第十三条", "（一）"),
+    ("冶金行业", "1"): ("第四条", "（一）"),
+    ("冶金行业", "11"): ("第三条", "（三）"),
+    ("有色行业", "10"): ("第三条", "（三）"),
+    ("建材行业", "1"): ("第六条", "（一）"),
+    ("建材行业", "5"): ("第六条", "（四）"),
+    ("建材行业", "6"): ("第六条", "（八）"),
+}
+
+
+@pytest.mark.django_db
+def test_the_2017_gongmao_standard_ships_as_repealed_by_order_no_10_with_its_59_items():
+    old = Standard.objects.get(code="GM2017")
+    assert old.title == "工贸行业重大生产安全事故隐患判定标准（2017版）"
+    assert old.document_number == "安监总管四〔2017〕129号"
+    assert old.repealed_on == datetime.date(2023, 5, 15)
+    assert old.repealed_by.code == "GM10"
+    assert str(old.status_label) == "已废止"
+    counts = {}
+    for article in old.items.values_list("article", flat=True):
+        counts[article] = counts.get(article, 0) + 1
+    # The category counts the wenke99 copy lists: 专项类 14 (10, 2, 2) and 行业类 45.
+    assert counts == {
+        "存在粉尘爆炸危险的行业领域": 10,
+        "使用液氨制冷的行业领域": 2,
+        "有限空间作业相关的行业领域": 2,
+        "冶金行业": 11,
+        "有色行业": 10,
+        "建材行业": 6,
+        "机械行业": 7,
+        "轻工行业": 6,
+        "纺织行业": 2,
+        "烟草行业": 2,
+        "商贸行业": 1,
+    }
+
+
+@pytest.mark.django_db
+def test_the_2017_items_resolve_to_their_2023_equivalents_and_only_those():
+    mapped = {
+        (c.article, c.item): (c.replaced_by.article, c.replaced_by.item)
+        for c in Criterion.objects.filter(standard__code="GM2017", replaced_by__isnull=False)
+    }
+    assert mapped == GM2017_MAP
+    for (article, item), (new_article, new_item) in GM2017_MAP.items():
+        old = Criterion.objects.get(standard__code="GM2017", article=article, item=item)
+        current = old.current()
+        assert current.standard.code == "GM10"
+        assert (current.article, current.item) == (new_article, new_item)
+    unmapped = Criterion.objects.get(standard__code="GM2017", article="机械行业", item="1")
+    assert unmapped.current() is None
+
+
+@pytest.mark.django_db
+def test_the_2017_industry_items_apply_to_their_industry_only():
+    metallurgy = Criterion.objects.filter(standard__code="GM2017").for_industry("metallurgy")
+    articles = set(metallurgy.values_list("article", flat=True))
+    assert "冶金行业" in articles and "存在粉尘爆炸危险的行业领域" in articles
+    assert "有色行业" not in articles and "商贸行业" not in articles
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_2017_data_migration_ships_it_and_removes_it_going_back(migrator):
+    migrator.apply_initial_migration(("criteria", "0004_criterion_replaced_by"))
+    new = migrator.apply_tested_migration(("criteria", "0005_ship_gongmao_2017"))
+    Criterion = new.apps.get_model("criteria", "Criterion")
+    assert Criterion.objects.filter(standard__code="GM2017").count() == 59
+    assert Criterion.objects.filter(standard__code="GM2017", replaced_by__isnull=False).count() == 9
+    back = migrator.apply_tested_migration(("criteria", "0004_criterion_replaced_by"))
+    assert not back.apps.get_model("criteria", "Standard").objects.filter(code="GM2017").exists()
+    assert (
+        back.apps.get_model("criteria", "Criterion").objects.filter(standard__code="GM10").count()
+        == 19
+    )
+    migrator.reset()
