@@ -394,6 +394,60 @@ class _Builder:
             self.stats["enforcement"] += 1
 
 
+# 企业自查 of the first demo account's enterprise (qy1): a submitted self-inspection from
+# two days ago (this month, which its self-reports have not filed yet) with one failed
+# item registered by the account with its 五定, so the 来源 split shows 企业自查. No random
+# draw, so the rest of the demo is as before.
+SELF_ACCOUNT = "qy1"
+SELF_ITEM_WORDS = ("灭火器", "消防")
+
+
+def _self_inspection(stats):
+    from enterprises.models import EnterpriseAccount
+
+    account = (
+        EnterpriseAccount.objects.filter(user__username=SELF_ACCOUNT, user__is_active=True)
+        .select_related("user", "enterprise")
+        .first()
+    )
+    template = ChecklistTemplate.objects.filter(is_active=True, name=GRAND).first()
+    if account is None or template is None:
+        return
+    user, today = account.user, timezone.localdate()
+    on = max(today.replace(day=1), today - timedelta(days=2))
+    at = _moment(on, 10) if on < today else None
+    inspection = services.start_self(
+        enterprise=account.enterprise, by=user, template=template, on=on
+    )
+    items = list(inspection.items.order_by("position"))
+    failed = next((i for i in items if any(w in i.text for w in SELF_ITEM_WORDS)), items[-1])
+    InspectionItem.objects.filter(inspection=inspection).exclude(pk=failed.pk).update(
+        result=InspectionItem.Result.PASS
+    )
+    photo = _Photo()
+    upload = io.BytesIO(photo.data)
+    upload.name, upload.size = "before.jpg", len(photo.data)
+    services.record_result(
+        failed, by=user, result=InspectionItem.Result.FAIL, note="自查发现", photo=upload
+    )
+    services.submit(inspection, by=user, at=at)
+    prefill = {**services.hazard_prefill(failed), "level": Level.GENERAL}
+    prefill.update(basis_standard="", basis_clause="", location="成品仓库")
+    services.create_hazard(
+        failed,
+        by=user,
+        at=at,
+        five_fixes={
+            "deadline": today + timedelta(days=15),
+            "measures": MEASURES[1],
+            "responsible_person": user.get_full_name() or user.username,
+        },
+        **prefill,
+    )
+    stats["inspections"] += 1
+    stats["hazards"] += 1
+
+
 @transaction.atomic
 def build_activity(demo):
     """Write the demo county's inspections, hazards and enforcement; return counts."""
@@ -404,4 +458,6 @@ def build_activity(demo):
         [e.pk for e in demo.enterprises]
     )
     demo.enterprises = [by_pk[e.pk] for e in demo.enterprises]
-    return _Builder(demo).run()
+    stats = _Builder(demo).run()
+    _self_inspection(stats)
+    return stats

@@ -47,5 +47,13 @@ def test_the_demo_activity_has_hazards_in_every_state_is_fast_and_deterministic(
     assert set(EnforcementAction.objects.values_list("kind", flat=True)) >= {"document", "case"}
     assert Inspection.objects.filter(status="submitted").exists()
     assert Inspection.objects.filter(status="draft").exists()
+    # 企业自查 of qy1's enterprise: submitted, one hazard of source 企业自查 with its 五定,
+    # registered by the account; never a counted inspection.
+    own = Inspection.objects.get(kind="self")
+    assert own.status == "submitted" and own.created_by.username == "qy1"
+    assert own.enterprise == own.created_by.enterprise_account.enterprise
+    assert not Inspection.objects.counted().filter(pk=own.pk).exists()
+    found = Hazard.objects.get(source="self")
+    assert (found.inspection, found.status, found.photos.count()) == (own, "deadline", 1)
     for hazard in Hazard.objects.prefetch_related("events"):
         assert hazard.status == list(hazard.events.all())[-1].to_status, hazard.number
