@@ -66,6 +66,16 @@ class ChecklistItem(models.Model):
         default=HazardLevel.GENERAL,
     )
     is_active = models.BooleanField(_("启用"), default=True)
+    # The 判定标准库 item this check is (a 重大事故隐患专项检查表 generated from the library,
+    # criteria.checklists): a hazard registered from a failed item is offered it.
+    criterion = models.ForeignKey(
+        "criteria.Criterion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="checklist_items",
+        verbose_name=_("判定标准条目"),
+    )
 
     class Meta:
         verbose_name = _("检查项")
