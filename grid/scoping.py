@@ -264,6 +264,8 @@ _ALLOWED = {
     "selfreport.remind": {roles.SUPERVISOR, roles.COUNTY},
     # 判定标准库 (criteria): every role reads it ("view"); the administrator loads files.
     "criteria.load": {roles.ADMIN},
+    # 重大事故隐患专项检查表, generated from the library (inspections.criteria_checklists).
+    "checklist.generate": {roles.COUNTY, roles.ADMIN},
 }
 
 
