@@ -308,6 +308,9 @@ NOTIFY_DIGEST_HOUR = env.int("NOTIFY_DIGEST_HOUR", default=7)  # local time
 NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=6)
 NOTIFY_RETRY_SECONDS = env.int("NOTIFY_RETRY_SECONDS", default=300)  # doubled per failure
 NOTIFY_TIMEOUT = env.int("NOTIFY_TIMEOUT", default=10)  # seconds, SMTP and webhook
+# The address users open the product at (https://yhpc.example.gov.cn): digests sent by mail
+# and to group robots link to its pages. Empty: the digests name the page instead.
+SITE_URL = env.str("SITE_URL", default="").rstrip("/")
 # Mail only where a server is configured: EMAIL_URL (smtp://user:pass@host:25,
 # smtp+tls://…:587, smtp+ssl://…:465) or EMAIL_HOST and friends. No server, no mail.
 if env.str("EMAIL_URL", default=""):

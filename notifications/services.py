@@ -610,6 +610,13 @@ def _counts_line(counts):
     return "；".join(f"{label} {n}" for label, n in counts)
 
 
+def _site_link(name, label):
+    """``label：<SITE_URL><page>`` where SITE_URL is set, else None (no line)."""
+    if not settings.SITE_URL:
+        return None
+    return f"{label}：{settings.SITE_URL}{reverse(name)}"
+
+
 def queue_digests(now):
     """Queue the day's digests once (a Delivery per user e-mail and per township robot),
     from NOTIFY_DIGEST_HOUR on. Nothing is queued for a channel that is not configured.
@@ -668,6 +675,7 @@ def _email_digests(day, since, now):
                 *(f"- {t}" for t in lines[user_id]),
                 "",
                 _("请登录隐患排查治理台账的通知中心查看和处理。"),
+                *filter(None, [_site_link("notifications:center", _("通知中心"))]),
             ]
         )
         row = Delivery(
@@ -718,6 +726,7 @@ def _webhook_digests(day, since, now, targets):
                     if len(texts) > DIGEST_LINES
                     else []
                 ),
+                *filter(None, [_site_link("hazards:overdue", _("逾期督办"))]),
             ]
         )
         deliveries.append(

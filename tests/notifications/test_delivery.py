@@ -89,6 +89,27 @@ def test_the_digest_arrives_by_mail_and_at_the_townships_robot_once_a_day(
     assert all(d.given_up and "没有电子邮箱" in d.last_error for d in no_address)
 
 
+def test_with_a_site_address_the_digests_link_to_the_notification_centre_and_the_board(
+    hazard, smtp, robot, settings
+):
+    settings.SITE_URL = "https://yhpc.example.gov.cn"
+    with travel(LATE):
+        run_round()
+
+    body = smtp.messages[0][2].get_content()
+    assert "通知中心：https://yhpc.example.gov.cn/notifications/" in body
+    content = robot.payloads()[0]["text"]["content"]
+    assert content.splitlines()[-1] == "逾期督办：https://yhpc.example.gov.cn/hazards/overdue/"
+
+
+def test_without_a_site_address_the_digests_carry_no_link(hazard, smtp, robot):
+    with travel(LATE):
+        run_round()
+
+    assert "https://" not in smtp.messages[0][2].get_content()
+    assert "://" not in robot.payloads()[0]["text"]["content"]
+
+
 def test_before_the_digest_hour_the_reminders_exist_but_nothing_is_sent(hazard, smtp, robot):
     with travel(LATE, hour=6):
         run_round()
