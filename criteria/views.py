@@ -60,6 +60,7 @@ def criteria_list(request):
             "rows": rows,
             "item_count": sum(len(v) for v in by_standard.values()),
             "can_load": scoping.allowed(request.user, "criteria.load"),
+            "can_generate": scoping.allowed(request.user, "checklist.generate"),
         },
     )
 

@@ -171,8 +171,18 @@ class HazardFromItemForm(forms.Form):
 
     FIVE_FIXES = ("deadline", "measures", "responsible_person", "funds_yuan", "contingency_plan")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, industry="", **kwargs):
+        # hazards.forms imports this module (one_time_key): imported here, not at the top.
+        from hazards.forms import CriteriaField
+
         super().__init__(*args, **kwargs)
+        # 判定依据条款, preselected with the item's library item on a 重大事故隐患专项检查表
+        # (ChecklistItem.criterion); placed after the two 判定依据 text fields.
+        fields = list(self.fields.items())
+        at = [name for name, _field in fields].index("basis_clause") + 1
+        criteria = CriteriaField()
+        criteria.offer(industry)
+        self.fields = dict(fields[:at] + [("criteria", criteria)] + fields[at:])
         today = timezone.localdate()
         self.fields["deadline"].widget = forms.DateInput(
             attrs={
@@ -185,8 +195,13 @@ class HazardFromItemForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("level") == Level.MAJOR and not (
-            (data.get("basis_standard") or "").strip() and (data.get("basis_clause") or "").strip()
+        if (
+            data.get("level") == Level.MAJOR
+            and not data.get("criteria")
+            and not (
+                (data.get("basis_standard") or "").strip()
+                and (data.get("basis_clause") or "").strip()
+            )
         ):
             raise forms.ValidationError(_("重大隐患须填写判定依据（标准及条款）。"))
         given = [f for f in self.FIVE_FIXES if data.get(f) not in (None, "")]

@@ -67,7 +67,7 @@ class ChecklistItem(models.Model):
     )
     is_active = models.BooleanField(_("启用"), default=True)
     # The 判定标准库 item this check is (a 重大事故隐患专项检查表 generated from the library,
-    # criteria.checklists): a hazard registered from a failed item is offered it.
+    # inspections.criteria_checklists): a hazard registered from a failed item is offered it.
     criterion = models.ForeignKey(
         "criteria.Criterion",
         on_delete=models.PROTECT,

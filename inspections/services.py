@@ -545,6 +545,17 @@ def split_basis(basis):
     return match.group(1).strip(), match.group(2).strip()
 
 
+def _prefill_criteria(item):
+    """The library item of a failed item of a 专项检查表 (ChecklistItem.criterion), as the
+    判定依据 to offer: itself while in force on the inspection's date, else the item that
+    replaced it, else none."""
+    source = item.source_item
+    if item.default_level != HazardLevel.MAJOR or source is None or source.criterion is None:
+        return []
+    current = source.criterion.current(on=item.inspection.date)
+    return [current.pk] if current is not None else []
+
+
 def hazard_prefill(item):
     """What the "登记为隐患" form starts with, from the failed item."""
     standard, clause = ("", "")
@@ -561,7 +572,17 @@ def hazard_prefill(item):
         "location": "",
         "basis_standard": standard,
         "basis_clause": clause,
+        "criteria": _prefill_criteria(item),
     }
+
+
+def _criteria_of(criteria):
+    """Library items from items or ids (the prefill carries ids), in the order given."""
+    from criteria.models import Criterion
+
+    ids = [getattr(c, "pk", c) for c in criteria or ()]
+    found = Criterion.objects.select_related("standard").in_bulk(ids)
+    return [found[i] for i in ids if i in found]
 
 
 def _photo_of(item):
@@ -583,10 +604,14 @@ def create_hazard(
     location="",
     basis_standard="",
     basis_clause="",
+    criteria=(),
     five_fixes=None,
     at=None,
 ):
     """登记为隐患: exactly one hazard for one failed item, through the workflow.
+
+    ``criteria`` (library items or their ids) are the 判定依据 links of a major hazard; a
+    general one gets none.
 
     With ``five_fixes`` (the keyword arguments of ``workflow.set_deadline``: deadline,
     measures, responsible_person, funds_yuan, contingency_plan) the hazard also gets its
@@ -601,6 +626,7 @@ def create_hazard(
     if item.result != Result.FAIL:
         raise InspectionError(_("只有“不合格”的检查项才能登记为隐患。"))
     photos = _photo_of(item)
+    criteria = _criteria_of(criteria) if level == HazardLevel.MAJOR else []
     with transaction.atomic():
         # The row lock (PostgreSQL) or the IMMEDIATE write lock (SQLite) serialises two
         # people pressing the button at once: the second finds the first one's hazard.
@@ -623,6 +649,7 @@ def create_hazard(
             photos=photos,
             basis_standard=basis_standard or "",
             basis_clause=basis_clause or "",
+            criteria=criteria,
             note=_("由检查记录第 %(code)s 项登记") % {"code": item.code},
             at=at,
         )

@@ -226,6 +226,7 @@ def sync_hazard(user, data, files=None):
     }
     fields["basis_standard"] = data.get("basis_standard") or prefill["basis_standard"]
     fields["basis_clause"] = data.get("basis_clause") or prefill["basis_clause"]
+    fields["criteria"] = prefill["criteria"]  # the 专项检查表's library item, when major
     hazard = services.once(
         _uuid(data.get("key"), _("缺少隐患的标识。")),
         ClientKey.Kind.HAZARD,

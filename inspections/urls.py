@@ -1,6 +1,6 @@
 from django.urls import path
 
-from inspections import sync, views, views_groups, views_import, views_self
+from inspections import sync, views, views_criteria, views_groups, views_import, views_self
 
 app_name = "inspections"
 
@@ -21,6 +21,11 @@ urlpatterns = [
     path("sync/<slug:kind>/", sync.sync, name="sync"),
     path("coverage/", views.coverage, name="coverage"),
     path("daily/", views.daily, name="daily"),
+    path(
+        "checklists/generate/",
+        views_criteria.generate_checklists,
+        name="generate_criteria_checklists",
+    ),
     path("import/", views_import.import_inspections, name="import"),
     path("enforcement/import/", views_import.import_enforcement, name="enforcement_import"),
     path("enforcement/", views.enforcement_list, name="enforcement_list"),

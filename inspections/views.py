@@ -525,7 +525,11 @@ def create_hazard(request, pk, item_pk):
     if item.result != item.Result.FAIL:
         messages.error(request, _("只有“不合格”的检查项才能登记为隐患。"))
         return redirect("inspections:detail", pk=pk)
-    form = HazardFromItemForm(request.POST or None, initial=services.hazard_prefill(item))
+    form = HazardFromItemForm(
+        request.POST or None,
+        initial=services.hazard_prefill(item),
+        industry=inspection.enterprise.industry,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             hazard = services.create_hazard(item, by=request.user, **form.hazard_data())
