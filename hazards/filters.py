@@ -14,6 +14,7 @@ declared filter, so none is dropped.
 """
 
 from datetime import timedelta
+from typing import NamedTuple
 
 import django_filters
 from django import forms
@@ -25,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from enterprises.models import Industry
 from grid import scoping
 from grid.forms import CellChoiceField
-from grid.models import TOWNSHIP_ORDER, GridCell, q_beneath
+from grid.models import TOWNSHIP_ORDER, GridCell, in_tree_order, q_beneath
 from hazards import states
 from hazards.models import (
     CLOSED,
@@ -37,10 +38,12 @@ from hazards.models import (
     Category,
     Hazard,
     Level,
+    Source,
     Status,
     Subject,
     SupervisionOrder,
 )
+from hazards.widgets import PlainSelect
 
 STATUS_CHOICES = [
     ("found", _("已登记")),
@@ -89,6 +92,13 @@ DEFAULT_SORT = "-found_on"
 _DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
 
+class _Cell(NamedTuple):
+    pk: int
+    level: int
+    name: str
+    path: str
+
+
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.username
@@ -131,27 +141,36 @@ class RecordFilter(django_filters.FilterSet):
     period = ()
     field_order = None  # the form's field order, when not the declaration order
 
+    # The selects of the scope render by a plain loop (hazards.widgets): a county user's
+    # cells and inspectors are hundreds of options.
     township = django_filters.ModelChoiceFilter(
         label=_("乡镇"),
         queryset=GridCell.objects.none(),
         method="filter_scope",
         empty_label=_("全部"),
+        widget=PlainSelect,
     )
     cell = django_filters.ModelChoiceFilter(
         label=_("网格"),
         queryset=GridCell.objects.none(),
         method="filter_scope",
         empty_label=_("全部"),
+        widget=PlainSelect,
     )
     cell.field_class = CellChoiceField
     industry = django_filters.ChoiceFilter(
-        label=_("行业"), choices=Industry.choices, method="filter_scope", empty_label=_("全部")
+        label=_("行业"),
+        choices=Industry.choices,
+        method="filter_scope",
+        empty_label=_("全部"),
+        widget=PlainSelect,
     )
     inspector = django_filters.ModelChoiceFilter(
         label=_("检查人员"),
         queryset=get_user_model().objects.none(),
         method="filter_scope",
         empty_label=_("全部"),
+        widget=PlainSelect,
     )
     inspector.field_class = UserChoiceField
 
@@ -179,6 +198,35 @@ class RecordFilter(django_filters.FilterSet):
                 .only("id", "username", "first_name", "last_name")  # DISTINCT on 4 columns
                 .order_by("username")
             )
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            self._plain_choices(super().form)
+        return self._form
+
+    def _plain_choices(self, form):
+        """The cell and inspector options read as plain values, not model instances.
+
+        A county user's filter card lists every grid cell and every inspector: built as
+        model instances through the fields' iterators they cost more than the whole bare
+        page (issue 17). The fields keep their querysets, which validate a choice as before;
+        only the options drawn come from one ``values_list`` each, with the same labels in
+        the same order (``CellChoiceField``, ``UserChoiceField``).
+        """
+        if self.user is None:
+            return
+        cell, inspector = form.fields["cell"], form.fields["inspector"]
+        cells = in_tree_order(
+            _Cell(*row) for row in cell.queryset.values_list("pk", "level", "name", "path")
+        )
+        cell.widget.choices = [("", cell.empty_label)] + [
+            (c.pk, "\u3000" * (c.level - 1) + c.name) for c in cells
+        ]
+        users = inspector.queryset.values_list("pk", "username", "first_name", "last_name")
+        inspector.widget.choices = [("", inspector.empty_label)] + [
+            (pk, f"{first} {last}".strip() or username) for pk, username, first, last in users
+        ]
 
     def get_form_class(self):
         form_class = super().get_form_class()
@@ -229,6 +277,7 @@ class HazardFilter(RecordFilter):
         "industry",
         "category",
         "subject",
+        "source",
         "found_from",
         "found_to",
         "deadline_from",
@@ -242,9 +291,15 @@ class HazardFilter(RecordFilter):
         widget=forms.TextInput(attrs={"placeholder": _("编号、描述、部位、企业名称")}),
     )
     status = django_filters.ChoiceFilter(
-        label=_("状态"), choices=STATUS_CHOICES, method="filter_status", empty_label=_("全部")
+        label=_("状态"),
+        choices=STATUS_CHOICES,
+        method="filter_status",
+        empty_label=_("全部"),
+        widget=PlainSelect,
     )
-    level = django_filters.ChoiceFilter(label=_("隐患等级"), choices=Level.choices)
+    level = django_filters.ChoiceFilter(
+        label=_("隐患等级"), choices=Level.choices, widget=PlainSelect
+    )
     enterprise = django_filters.NumberFilter(
         label=_("企业"),
         field_name="enterprise_id",
@@ -252,19 +307,36 @@ class HazardFilter(RecordFilter):
         min_value=1,
         max_value=2**63 - 1,  # beyond a 64-bit id SQLite raises OverflowError: a 500
     )
-    category = django_filters.ChoiceFilter(label=_("隐患类别"), choices=Category.choices)
-    subject = django_filters.ChoiceFilter(label=_("专业类别"), choices=Subject.choices)
+    category = django_filters.ChoiceFilter(
+        label=_("隐患类别"), choices=Category.choices, widget=PlainSelect
+    )
+    subject = django_filters.ChoiceFilter(
+        label=_("专业类别"), choices=Subject.choices, widget=PlainSelect
+    )
+    source = django_filters.ChoiceFilter(
+        label=_("隐患来源"), choices=Source.choices, widget=PlainSelect
+    )
     found_from, found_to = period_filters("found_on", _("发现日期从"), _("发现日期至"))
     deadline_from, deadline_to = period_filters("deadline", _("整改期限从"), _("整改期限至"))
     recurrence = django_filters.ChoiceFilter(
-        label=_("反复出现"), choices=[("1", _("仅反复出现"))], method="filter_recurrence"
+        label=_("反复出现"),
+        choices=[("1", _("仅反复出现"))],
+        method="filter_recurrence",
+        widget=PlainSelect,
     )
     referred = django_filters.ChoiceFilter(
-        label=_("移送县级"), choices=[("1", _("仅已移送县级"))], method="filter_referred"
+        label=_("移送县级"),
+        choices=[("1", _("仅已移送县级"))],
+        method="filter_referred",
+        widget=PlainSelect,
     )
     as_of = django_filters.DateFilter(label=_("状态截至"), method="filter_noop", widget=_DATE_INPUT)
     sort = django_filters.ChoiceFilter(
-        label=_("排序"), choices=SORT_CHOICES, method="filter_noop", empty_label=None
+        label=_("排序"),
+        choices=SORT_CHOICES,
+        method="filter_noop",
+        empty_label=None,
+        widget=PlainSelect,
     )
 
     class Meta(RecordFilter.Meta):

@@ -14,6 +14,7 @@ from django.db import connections
 from django.db.models import Prefetch
 from django.http import Http404
 
+from criteria.models import Criterion
 from grid import roles, scoping
 from grid.models import tree_key
 from hazards.filters import HazardFilter, OrderFilter
@@ -52,6 +53,9 @@ LIST_ONLY = (
     "cell__id",
     "cell__name",
 )
+
+# The 判定依据 items of a page of major hazards, with their standards: one query.
+LIST_CRITERIA = Prefetch("criteria", queryset=Criterion.objects.select_related("standard"))
 
 
 def hazard_list(user, params=None):

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,7 +25,7 @@ from core.ids import parse_id
 from core.keys import created_for
 from core.models import ClientKey
 from grid import roles, scoping
-from hazards import selectors, states, workflow
+from hazards import rows, selectors, states, workflow
 from hazards.filters import TABS, default_order_deadline
 from hazards.forms import IssueOrderForm, RegisterForm
 from hazards.models import OPEN_STATES, HazardPhoto, Level, SupervisionOrder
@@ -63,6 +64,11 @@ def hazard_list(request):
     page_obj = paginator.get_page(request.GET.get("page"))
     # A past 状态截至: the rows' status, deadline and badges as they stood then.
     page_obj.object_list = states.overlay(page_obj.object_list, result.as_of_date)
+    # Filtered to 重大: a column of each hazard's 判定依据 items, one query for the page.
+    major_only = result.form.is_valid() and result.form.cleaned_data.get("level") == Level.MAJOR
+    if major_only:
+        prefetch_related_objects(page_obj.object_list, selectors.LIST_CRITERIA)
+    rows_html = rows.ledger_rows(page_obj.object_list, result.as_of_date, criteria=major_only)
     current = request.GET.get("status", "")
     tabs = [
         {"key": key, "label": label, "count": counts.get(key, 0), "active": key == current}
@@ -90,6 +96,8 @@ def hazard_list(request):
         "export_url": export_url,
         "enterprise_name": enterprise_name,
         "can_register": scoping.allowed(request.user, "hazard.register"),
+        "rows_html": rows_html,
+        "major_only": major_only,
     }
     if request.htmx and not request.htmx.boosted:
         return render(request, "hazards/_ledger.html", context)

@@ -111,11 +111,6 @@ def test_the_county_excel_splits_by_source_and_adds_up(client, sources, personas
     assert found(Source.REPORT)["合计"][0] == 57
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="hazards.filters.HazardFilter has no `source` filter yet (hazards/filters.py is "
-    "another helper's file): the hazard list drops the link's source",
-)
 def test_the_hazard_list_behind_a_source_filtered_figure_selects_that_source(sources, personas):
     from django.http import QueryDict
 
