@@ -40,16 +40,46 @@ SELECT township_id,
 FROM hazards_hazard
 WHERE found_on BETWEEN {a} AND {b} AND status <> 'void' AND township_id IN ({towns})
 GROUP BY township_id ORDER BY township_id"""
-INSPECTION_SQL = """
-SELECT township_id, COUNT(*), SUM(inspector_count) FROM inspections_inspection
-WHERE status = 'submitted' AND date BETWEEN {a} AND {b} AND township_id IN ({towns})
-GROUP BY township_id"""
+# Inspections as issue 12 and 14 count them: submitted, not 企业自查 (kind 'self'); 检查组数
+# the distinct groups of their outings, 出动检查人次 the people of each distinct outing (an
+# inspection without an outing is its own group and outing with its inspector_count), and
+# the 合计 row counts each group, outing and enterprise once (WHOLE_SQL).
+INSPECTED = """
+SELECT i.township_id AS t, i.enterprise_id AS e, i.outing_id AS o, o.group_id AS g,
+       COALESCE(o.person_count, i.inspector_count) AS p
+FROM inspections_inspection i LEFT JOIN inspections_outing o ON o.id = i.outing_id
+WHERE i.status = 'submitted' AND i.kind <> 'self' AND i.date BETWEEN {a} AND {b}
+  AND i.township_id IN ({towns})"""
+INSPECTION_SQL = (
+    """
+WITH x AS ("""
+    + INSPECTED
+    + """)
+SELECT t, COUNT(*) FILTER (WHERE o IS NULL), SUM(p) FILTER (WHERE o IS NULL), COUNT(*)
+FROM x GROUP BY t
+UNION ALL
+SELECT t, COUNT(DISTINCT COALESCE(g, -o)), (SELECT SUM(p) FROM (SELECT DISTINCT o, p FROM x x2
+  WHERE x2.t = x.t AND x2.o IS NOT NULL) op), 0
+FROM x WHERE o IS NOT NULL GROUP BY t"""
+)
 DISTINCT_SQL = """
 SELECT township_id, COUNT(*) FROM (
   SELECT township_id, enterprise_id FROM inspections_inspection
-  WHERE status = 'submitted' AND date BETWEEN {a} AND {b} AND township_id IN ({towns})
+  WHERE status = 'submitted' AND kind <> 'self' AND date BETWEEN {a} AND {b}
+    AND township_id IN ({towns})
   GROUP BY township_id, enterprise_id) pairs
 GROUP BY township_id"""
+WHOLE_SQL = (
+    """
+WITH x AS ("""
+    + INSPECTED
+    + """)
+SELECT (SELECT COUNT(*) FROM x WHERE o IS NULL)
+         + (SELECT COUNT(DISTINCT COALESCE(g, -o)) FROM x WHERE o IS NOT NULL),
+       COALESCE((SELECT SUM(p) FROM x WHERE o IS NULL), 0)
+         + COALESCE((SELECT SUM(p) FROM (SELECT DISTINCT o, p FROM x WHERE o IS NOT NULL) op), 0),
+       (SELECT COUNT(DISTINCT e) FROM x)"""
+)
 ENFORCEMENT_SQL = """
 SELECT township_id, kind, COUNT(*), SUM(fine_yuan) FROM inspections_enforcementaction
 WHERE date BETWEEN {a} AND {b} AND township_id IN ({towns})
@@ -70,6 +100,7 @@ HAZARD_NAMES = (
     "on_time",
     "major_open",
 )
+WHOLE = "total"  # the key of the 合计 figures counted once
 KIND = {"document": "documents", "talk": "talks", "case": "cases"}
 
 
@@ -80,7 +111,8 @@ def placeholders(vendor, in_list):
 
 
 def hand_written(cursor, vendor, towns, a, b, as_of):
-    """The whole county summary in six plain queries: {township id: {figure: value}}."""
+    """The whole county summary in seven plain queries: {township id: {figure: value}},
+    and under ``WHOLE`` the 合计's groups, person-times and enterprises counted once."""
     from decimal import Decimal
 
     in_list = ", ".join(str(t) for t in towns)
@@ -93,9 +125,14 @@ def hand_written(cursor, vendor, towns, a, b, as_of):
     cursor.execute(HAZARD_SQL.format(**ph), params)
     for tid, *values in cursor.fetchall():
         table[tid].update({k: int(v or 0) for k, v in zip(HAZARD_NAMES, values, strict=True)})
+    for row in table.values():
+        row.update(groups=0, person_times=0, visits=0)
     cursor.execute(INSPECTION_SQL.format(**ph), params)
-    for tid, groups, person_times in cursor.fetchall():
-        table[tid].update(groups=groups, person_times=int(person_times or 0))
+    for tid, groups, person_times, visits in cursor.fetchall():
+        row = table[tid]
+        row["groups"] += groups
+        row["person_times"] += int(person_times or 0)
+        row["visits"] += visits
     cursor.execute(DISTINCT_SQL.format(**ph), params)
     for tid, n in cursor.fetchall():
         table[tid]["enterprises"] = n
@@ -108,6 +145,9 @@ def hand_written(cursor, vendor, towns, a, b, as_of):
     cursor.execute(ORDER_SQL.format(**ph), params)
     for tid, n in cursor.fetchall():
         table[tid]["orders"] = n
+    cursor.execute(WHOLE_SQL.format(**ph), params)
+    groups, person_times, enterprises = cursor.fetchone()
+    table[WHOLE] = {"groups": groups, "person_times": int(person_times), "enterprises": enterprises}
     return table
 
 
@@ -217,11 +257,15 @@ def main(argv=None):
     mismatches = []
     for row in table.rows:
         expected = sql_table.get(row.key, {})
-        for name in (*HAZARD_NAMES, "groups", "person_times", "enterprises", "documents",
-                     "talks", "cases", "orders"):  # fmt: skip
+        for name in (*HAZARD_NAMES, "groups", "person_times", "visits", "enterprises",
+                     "documents", "talks", "cases", "orders"):  # fmt: skip
             got, want = getattr(row, name), expected.get(name, 0)
             if got != want:
                 mismatches.append(f"{row.label} {name}: report {got}, SQL {want}")
+    for name in ("groups", "person_times", "enterprises"):
+        got, want = getattr(table.total, name), sql_table[WHOLE][name]
+        if got != want:
+            mismatches.append(f"合计 {name}: report {got}, SQL {want}")
     out["mismatches"] = mismatches[:20]
     out["townships"] = len(table.rows)
     out["found_total"] = table.total.found

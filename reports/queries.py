@@ -27,7 +27,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import CharField, Count, F, Q, Sum, Value
+from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When
 from django.db.models.functions import Cast, Coalesce, Substr
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -286,47 +286,81 @@ def inspections_in_period(user, criteria):
 _GROUP = Coalesce(F("outing__group_id"), F("id") * -1)
 _OUTING = Coalesce(F("outing_id"), F("id") * -1)
 _PEOPLE = Coalesce(F("outing__person_count"), F("inspector_count"))
+_ALONE = Case(When(outing__isnull=True, then=Value(1)), default=Value(0))
 
 
-def inspection_figures(user, criteria, group_by=None):
+def inspection_figures(user, criteria, group_by=None, *, whole=False):
     """{key: {groups, visits, person_times, enterprises}} of the submitted inspections in
     the period (docs/domain.md "The numbers"): 检查组数 the distinct groups, 出动检查人次
     the people of each distinct outing summed, 检查企业数（家次） the inspections,
-    检查企业数（家） the distinct enterprises. One query: each figure is a count (or sum)
-    over distinct (key, thing) pairs, never COUNT(DISTINCT) per group (docs/benchmarks.md#baselines: it
+    检查企业数（家） the distinct enterprises. Each figure is a count (or sum) over distinct
+    (key, thing) pairs, never COUNT(DISTINCT) per group (docs/benchmarks.md#baselines: it
     spills to disk on PostgreSQL). A group or outing with inspections under two keys counts
-    under each of them; ungrouped (key None), once."""
-    qs = inspections_in_period(user, criteria).order_by()
-    key = Value(0) if group_by is None else _key_expr(group_by, "inspection")
-    keyed = qs.annotate(k=key, g=_GROUP, o=_OUTING, p=_PEOPLE)
-    parts = [
-        ("groups", "COUNT(*)", keyed.values("k", "g").distinct()),
-        ("person_times", "SUM(p)", keyed.values("k", "o", "p").distinct()),
-        ("visits", "COUNT(*)", keyed.values("k", "id")),
-        ("enterprises", "COUNT(*)", keyed.values("k", "enterprise_id").distinct()),
-    ]
+    under each of them; ungrouped (key None), once.
+
+    One statement reading the inspections once (a common table expression that every
+    figure reads, issue 17: four subqueries each scanning the period cost 4×). With
+    ``whole`` the same statement also counts the figures once over everything (合计) and
+    the result is ``(by key, whole)``.
+    """
     empty = dict.fromkeys(INSPECTION_FIGURES, 0)
     result = {None: dict(empty)} if group_by is None else {}
-    selects, params = [], []
+    total = dict(empty)
+    qs = inspections_in_period(user, criteria).order_by()
+    key = Value(0) if group_by is None else _key_expr(group_by, "inspection")
+    # ``a`` marks an inspection without an outing: its own group and outing (``g`` and
+    # ``o`` its negated id), unique by construction, so it is counted and summed without
+    # a DISTINCT; only the inspections of outings go through one.
+    base = qs.annotate(k=key, g=_GROUP, o=_OUTING, p=_PEOPLE, a=_ALONE).values(
+        "k", "g", "o", "p", "a", "enterprise_id"
+    )
     try:
-        for name, aggregate, pairs in parts:
-            sql, pair_params = pairs.query.sql_with_params()
-            selects.append(
-                f"SELECT k, '{name}' AS f, {aggregate} AS n FROM ({sql}) {name} GROUP BY k"  # noqa: S608
-            )
-            params.extend(pair_params)
+        sql, params = base.query.sql_with_params()
     except EmptyResultSet:  # a scope that can match nothing
-        return result
+        return (result, total) if whole else result
+    parts = [
+        "SELECT 1 AS w, k, 'groups' AS f, COUNT(*) AS n"
+        " FROM (SELECT DISTINCT k, g FROM base WHERE a = 0) t GROUP BY k",
+        "SELECT 1, k, 'person_times', SUM(p)"
+        " FROM (SELECT DISTINCT k, o, p FROM base WHERE a = 0) t GROUP BY k",
+        "SELECT 1, k, 'visits', COUNT(*) FROM base GROUP BY k",
+        "SELECT 1, k, 'alone', COUNT(*) FROM base WHERE a = 1 GROUP BY k",
+        "SELECT 1, k, 'alone_people', SUM(p) FROM base WHERE a = 1 GROUP BY k",
+        "SELECT 1, k, 'enterprises', COUNT(*)"
+        " FROM (SELECT DISTINCT k, enterprise_id FROM base) t GROUP BY k",
+    ]
+    if whole and group_by is not None:
+        parts += [
+            "SELECT 0, NULL, 'groups', COUNT(*) FROM (SELECT DISTINCT g FROM base WHERE a = 0) t",
+            "SELECT 0, NULL, 'person_times', SUM(p)"
+            " FROM (SELECT DISTINCT o, p FROM base WHERE a = 0) t",
+            "SELECT 0, NULL, 'visits', COUNT(*) FROM base",
+            "SELECT 0, NULL, 'alone', COUNT(*) FROM base WHERE a = 1",
+            "SELECT 0, NULL, 'alone_people', SUM(p) FROM base WHERE a = 1",
+            "SELECT 0, NULL, 'enterprises', COUNT(*)"
+            " FROM (SELECT DISTINCT enterprise_id FROM base) t",
+        ]
+    extra = {"alone": "groups", "alone_people": "person_times"}
+
+    def put(figures, name, n):
+        name = extra.get(name, name)
+        figures[name] = figures.get(name, 0) + int(n or 0)
+
     with connections[qs.db].cursor() as cursor:
         # The inner SQL is Django's own compilation with its values as parameters.
-        cursor.execute(" UNION ALL ".join(selects), params)
-        for k, name, n in cursor.fetchall():
+        cursor.execute(f"WITH base AS ({sql}) " + " UNION ALL ".join(parts), params)  # noqa: S608
+        for w, k, name, n in cursor.fetchall():
+            if not w:
+                put(total, name, n)
+                continue
             if group_by is None:
                 k = None
             elif group_by == GROUP_MONTH:
                 k = _as_date(k)
-            result.setdefault(k, dict(empty))[name] = int(n or 0)
-    return result
+            put(result.setdefault(k, dict(empty)), name, n)
+    if whole and group_by is None:
+        total = dict(result[None])
+    return (result, total) if whole else result
 
 
 def enforcement_in_period(user, criteria):
@@ -650,10 +684,10 @@ def report_table(
     )
     labels = _labels(user, criteria, group_by)
     hazards = hazard_figures(user, criteria, group_by)
-    inspections = inspection_figures(user, criteria, group_by)
+    # 合计 counts each group, outing and enterprise once, however many rows count it: the
+    # same statement counts it.
+    inspections, whole = inspection_figures(user, criteria, group_by, whole=True)
     enforcement = enforcement_figures(user, criteria, group_by)
-    # 合计 counts each group, outing and enterprise once, however many rows count it.
-    whole = inspection_figures(user, criteria)[None]
 
     data_keys = set(hazards) | set(inspections) | set(enforcement)
     extra = [k for k in data_keys if k not in labels]
