@@ -3,8 +3,9 @@
 Each variant runs in its own process (``--variant exporter`` or ``--variant baseline``) so
 its peak memory (VmHWM) is its own. The rows: the newest 100,000 hazards (a found-date
 window), as the county user sees them, with their history sheet. The baseline fetches the
-same 22 ledger columns and the same history rows with plain SQL and appends plain values
-to ``Workbook(write_only=True)``: no styles, no text cleaning, no labels.
+same 24 ledger columns (隐患来源 and 判定依据条款 included) and the same history rows with
+plain SQL and appends plain values to ``Workbook(write_only=True)``: no styles, no text
+cleaning, no labels.
 """
 
 import argparse
@@ -22,8 +23,11 @@ SELECT h.number, e.name, e.uscc, t.name, c.name, h.industry, h.level, h.category
        h.description, h.location, h.found_on,
        COALESCE((SELECT {agg} FROM hazards_hazard_finders f
                  JOIN auth_user u ON u.id = f.user_id WHERE f.hazard_id = h.id), h.finder_names),
-       h.measures, h.responsible_person, h.funds_yuan, h.deadline, h.original_deadline,
-       h.status, h.fixed_on, h.closed_on
+       h.source, h.measures, h.responsible_person, h.funds_yuan, h.deadline,
+       h.original_deadline, h.status, h.fixed_on, h.closed_on,
+       (SELECT {crit} FROM hazards_hazard_criteria hc
+        JOIN criteria_criterion cr ON cr.id = hc.criterion_id
+        JOIN criteria_standard s ON s.id = cr.standard_id WHERE hc.hazard_id = h.id)
 FROM hazards_hazard h
 JOIN enterprises_enterprise e ON e.id = h.enterprise_id
 JOIN grid_gridcell t ON t.id = h.township_id
@@ -39,8 +43,9 @@ WHERE h.found_on >= '{since}' AND h.status <> 'void'
 ORDER BY h.number, ev.at, ev.id"""
 HEADER = [
     "隐患编号", "企业名称", "统一社会信用代码", "乡镇", "网格", "行业", "隐患等级", "隐患类别",
-    "专业类别", "隐患描述", "部位", "发现日期", "检查人员", "整改措施", "整改责任人",
-    "整改资金(元)", "整改期限", "原定期限", "状态", "逾期天数", "整改完成日期", "销号日期",
+    "专业类别", "隐患描述", "部位", "发现日期", "检查人员", "隐患来源", "整改措施",
+    "整改责任人", "整改资金(元)", "整改期限", "原定期限", "状态", "逾期天数", "整改完成日期",
+    "销号日期", "判定依据条款",
 ]  # fmt: skip
 
 
@@ -63,26 +68,29 @@ def baseline(path, since, as_of):
     from django.db import connection
     from openpyxl import Workbook
 
+    ref = "s.title || ' ' || cr.article || '第' || cr.item || '项'"
     agg = "group_concat(u.first_name, '、')"
+    crit = f"group_concat({ref}, '；')"
     if connection.vendor == "postgresql":
         agg = "string_agg(u.first_name, '、' ORDER BY f.id)"
+        crit = f"string_agg({ref}, '；' ORDER BY s.position, cr.position, hc.id)"
     book = Workbook(write_only=True)
     sheet = book.create_sheet("隐患台账")
     sheet.append(HEADER)
     n = 0
     with connection.cursor() as cursor:
-        cursor.execute(LEDGER_SQL.format(agg=agg, since=since))
+        cursor.execute(LEDGER_SQL.format(agg=agg, crit=crit, since=since))
         while rows := cursor.fetchmany(2000):
             for r in rows:
                 r = list(r)
-                for i in (11, 16, 17, 19, 20):  # dates come back as text on SQLite
+                for i in (11, 17, 18, 20, 21):  # dates come back as text on SQLite
                     if isinstance(r[i], str):
                         r[i] = date.fromisoformat(r[i])
-                deadline, status = r[16], r[18]
+                deadline, status = r[17], r[19]
                 late = None
                 if deadline and status == "deadline" and deadline < as_of:
                     late = (as_of - deadline).days
-                sheet.append([*r[:19], late, *r[19:]])
+                sheet.append([*r[:20], late, *r[20:]])
                 n += 1
         history = book.create_sheet("处理记录")
         history.append(["隐患编号", "时间", "操作", "操作人", "原状态", "新状态", "说明"])
