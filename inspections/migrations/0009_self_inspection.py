@@ -4,6 +4,18 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def keep_self_inspections(apps, schema_editor):
+    """Going back before 企业自查 would break the kind's check on the rows that are one:
+    refuse with a message instead of a bare IntegrityError (delete them on purpose first)."""
+    Inspection = apps.get_model("inspections", "Inspection")
+    count = Inspection.objects.filter(kind="self").count()
+    if count:
+        raise RuntimeError(
+            f"{count} 条企业自查记录无法退回到 0008（那时没有“企业自查”这一类型）；"
+            "请先有意删除这些记录再回退。"
+        )
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("enterprises", "0002_enterprise_accounts"),
@@ -53,4 +65,6 @@ class Migration(migrations.Migration):
                 name="inspection_self_has_no_outing",
             ),
         ),
+        # Last here, so it runs first when the migration is reversed.
+        migrations.RunPython(migrations.RunPython.noop, keep_self_inspections),
     ]
