@@ -43,7 +43,7 @@ from hazards.models import (
     Subject,
     SupervisionOrder,
 )
-from hazards.widgets import PlainSelect
+from hazards.widgets import PlainDateInput, PlainHiddenInput, PlainSelect, PlainTextInput
 
 STATUS_CHOICES = [
     ("found", _("已登记")),
@@ -89,7 +89,7 @@ _SORT_FIELDS = {
 }
 DEFAULT_SORT = "-found_on"
 
-_DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+_DATE_INPUT = PlainDateInput(attrs={"type": "date"})
 
 
 class _Cell(NamedTuple):
@@ -288,7 +288,7 @@ class HazardFilter(RecordFilter):
     q = django_filters.CharFilter(
         label=_("关键词"),
         method="filter_text",
-        widget=forms.TextInput(attrs={"placeholder": _("编号、描述、部位、企业名称")}),
+        widget=PlainTextInput(attrs={"placeholder": _("编号、描述、部位、企业名称")}),
     )
     status = django_filters.ChoiceFilter(
         label=_("状态"),
@@ -303,7 +303,7 @@ class HazardFilter(RecordFilter):
     enterprise = django_filters.NumberFilter(
         label=_("企业"),
         field_name="enterprise_id",
-        widget=forms.HiddenInput,
+        widget=PlainHiddenInput,
         min_value=1,
         max_value=2**63 - 1,  # beyond a 64-bit id SQLite raises OverflowError: a 500
     )
