@@ -23,7 +23,7 @@ from grid import roles
 from hazards import workflow
 from hazards.models import Level, SupervisionOrder
 from hazards.photos import process_upload
-from inspections import services
+from inspections import groups, services
 from inspections.models import ChecklistTemplate, EnforcementAction, Inspection, InspectionItem
 
 DAYS = 120
@@ -86,6 +86,7 @@ class _Builder:
         self.listed = False
         self.doc_counter = 0
         self._criteria = {}
+        self.groups = {}
 
     # --- people -----------------------------------------------------------------------
 
@@ -100,6 +101,32 @@ class _Builder:
     def supervisor_of(self, township_id, not_user=None):
         options = [u for u in self.supervisors.get(township_id, []) if u != not_user]
         return options[0] if options else None
+
+    def outing_for(self, enterprise, people, on):
+        """The same people of a township out on the same day are one outing of one group
+        (formed by the township's supervisor, named as on paper), which inspects enterprise
+        after enterprise; None where the group cannot be formed (the inspection is then its
+        own group and outing)."""
+        key = (enterprise.township_id, tuple(sorted(u.pk for u in people)))
+        group = self.groups.get(key)
+        if group is None:
+            former = self.supervisor_of(enterprise.township_id)
+            if former is None:
+                return None
+            number = sum(1 for k in self.groups if k[0] == enterprise.township_id) + 1
+            try:
+                group = groups.save_group(
+                    by=former,
+                    name=f"第{number}检查组",
+                    unit=enterprise.township,
+                    leader=people[0],
+                    members=people,
+                    kind="routine",
+                )
+            except services.InspectionError:
+                return None
+            self.groups[key] = group
+        return services.start_outing(group=group, by=people[0], on=on, present=people)
 
     # --- inspections ------------------------------------------------------------------
 
@@ -143,6 +170,7 @@ class _Builder:
             inspectors=group,
             on=on,
             is_enforcement=enforcement,
+            outing=self.outing_for(enterprise, group, on),
         )
         self.stats["inspections"] += 1
         items = list(inspection.items.all())

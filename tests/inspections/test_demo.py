@@ -57,3 +57,18 @@ def test_the_demo_activity_has_hazards_in_every_state_is_fast_and_deterministic(
     assert (found.inspection, found.status, found.photos.count()) == (own, "deadline", 1)
     for hazard in Hazard.objects.prefetch_related("events"):
         assert hazard.status == list(hazard.events.all())[-1].to_status, hazard.number
+
+
+@pytest.mark.django_db
+def test_the_demo_groups_go_out_to_several_enterprises_on_one_outing():
+    from django.db.models import Count
+
+    from inspections.models import InspectionGroup, Outing
+
+    _build(7)
+    counted = Inspection.objects.counted()
+    shared = Outing.objects.annotate(n=Count("inspections")).filter(n__gt=1)
+    assert shared.exists()
+    # Fewer groups than inspections: the same people out again are the same group.
+    assert 0 < InspectionGroup.objects.count() < counted.count()
+    assert not counted.filter(outing=None).exists()
