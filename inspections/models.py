@@ -345,6 +345,10 @@ class Inspection(models.Model):
                 name="inspection_report_cover2",
             ),
             models.Index(fields=["enterprise", "-date"], name="inspection_by_enterprise"),
+            # The list's order (newest first) for a scope of whole townships: the county's
+            # first page walks it and stops after a page instead of sorting every inspection
+            # (issue 17), as hazard_list_all does for the ledger.
+            models.Index(fields=["-date", "-id"], name="inspection_list_all"),
         ]
 
     def __str__(self):

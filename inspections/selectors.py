@@ -16,10 +16,12 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
+    Subquery,
     Sum,
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from enterprises.models import EnterpriseStatus, RiskColour
@@ -44,11 +46,25 @@ def inspection_list(user):
         .select_related("enterprise", "township", "cell")
         .prefetch_related("inspectors")
         .annotate(
-            item_total=Count("items", distinct=True),
-            item_failed=Count("items", filter=Q(items__result="fail"), distinct=True),
-            item_answered=Count("items", filter=~Q(items__result="pending"), distinct=True),
+            item_total=_item_count(),
+            item_failed=_item_count(result="fail"),
+            item_answered=_item_count(~Q(result="pending")),
         )
     )
+
+
+def _item_count(*conditions, **filters):
+    """The items of the row's inspection matching the conditions, counted by a subquery per
+    row: a join with GROUP BY over every inspection in scope made the county's first page
+    sort 300,000 grouped rows (issue 17: 3 s at 1,000,000 hazards on PostgreSQL)."""
+    items = (
+        InspectionItem.objects.filter(*conditions, inspection=OuterRef("pk"), **filters)
+        .order_by()
+        .values("inspection")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(items, output_field=IntegerField()), 0)
 
 
 def inspection_detail(user, pk):
