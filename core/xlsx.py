@@ -73,6 +73,14 @@ def is_formula_like(text):
     return text.startswith(FORMULA_PREFIXES) or text in ERROR_CODES
 
 
+def _clean_fast(text):
+    """``clean_text`` for a str, without the regular expression when nothing needs it
+    (every character the format cannot hold is a control character, so not printable)."""
+    if not text.isprintable():
+        text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    return text if len(text) <= MAX_CELL_TEXT else text[:MAX_CELL_TEXT]
+
+
 def sheet_title(title):
     """A valid sheet title: forbidden characters replaced, at most 31 characters."""
     title = clean_text(title).translate(_TITLE_FORBIDDEN).strip("'").strip()
@@ -94,6 +102,11 @@ class Sheet:
         self.ws = book.workbook.create_sheet(title=sheet_title(title))
         self.rows_written = 0
         ws = self.ws
+        self._tz = timezone.get_current_timezone()
+        # One styled cell per column, filled again for each row (issue 17): openpyxl writes
+        # a row's cells before ``append`` returns, so a new cell and style per value bought
+        # nothing but time. Only ``append`` uses them; ``append_total`` makes its own.
+        self._styled = {}
         for index, column in enumerate(self.columns, 1):
             ws.column_dimensions[get_column_letter(index)].width = column.width
         header_row = 2 if heading else 1
@@ -157,8 +170,51 @@ class Sheet:
             return cell
         return clean_text(value)
 
+    def _reused(self, index, column, value, default_format):
+        cell = self._styled.get(index)
+        if cell is None:
+            cell = self._styled[index] = WriteOnlyCell(self.ws)
+            cell.number_format = column.format or default_format
+        cell.value = value
+        return cell
+
+    def _fast_cell(self, index, column, value):
+        """``_cell`` for one row of ``append``: the same cell values and formats, with a
+        reused styled cell per column."""
+        if value is None or value == "":
+            return None
+        if type(value) is str:  # the common case first
+            text = _clean_fast(value)
+            if not text:
+                return None
+            if is_formula_like(text):
+                cell = self._text_cell(text)
+                cell.quotePrefix = True
+                return cell
+            return text
+        if column.kind == TEXT:
+            return self._cell(column, value)
+        if isinstance(value, datetime.datetime):
+            if value.tzinfo is not None:
+                value = value.astimezone(self._tz)
+            return self._reused(index, column, value.replace(tzinfo=None), FORMATS[DATETIME])
+        if isinstance(value, datetime.date):
+            return self._reused(index, column, value, FORMATS[DATE])
+        if isinstance(value, bool):
+            return int(value)
+        if isinstance(value, int | float | decimal.Decimal):
+            if column.kind == INT and not column.number_format:
+                return int(value)
+            if not column.format:
+                return self._cell(column, value)
+            return self._reused(index, column, value, column.format)
+        return self._cell(column, value)
+
     def append(self, values):
-        self.ws.append([self._cell(c, v) for c, v in zip(self.columns, values, strict=False)])
+        fast = self._fast_cell
+        self.ws.append(
+            [fast(i, c, v) for i, (c, v) in enumerate(zip(self.columns, values, strict=False))]
+        )
         self.rows_written += 1
 
     def append_total(self, values):

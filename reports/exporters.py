@@ -495,13 +495,16 @@ class LedgerExporter(Exporter):
                 "note",
             )
         )
+        labels = {}  # an action's label translated once per export, not once per event
         for number, at, action, first, last, username, old, new, note in events.iterator(
             chunk_size=CHUNK
         ):
+            if action not in labels:
+                labels[action] = str(label(action))
             yield [
                 number,
                 at,
-                str(label(action)),
+                labels[action],
                 _person(first, last, username),
                 STATUSES.get(old, old),
                 STATUSES.get(new, new),
