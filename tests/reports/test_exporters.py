@@ -360,3 +360,39 @@ def test_the_daily_report_has_the_days_inspections_and_hazards(grid, personas, e
 def test_the_daily_report_refuses_another_township(grid, personas):
     with pytest.raises(ExportError, match="乡镇：选择一个有效的选项"):
         build_exporter("daily", personas.supervisor, {"township": str(grid.town_b.pk)})
+
+
+def test_rows_written_through_reused_cells_keep_their_own_values_and_formats():
+    """The writer fills one styled cell per column again for each row (issue 17): each row
+    keeps its own date, time and amount, with the column's format, and a bold 合计 row
+    leaves the rows around it plain."""
+    from django.utils import timezone
+
+    from core import xlsx
+
+    columns = [
+        xlsx.Column("日期", kind=xlsx.DATE),
+        xlsx.Column("时间", kind=xlsx.DATETIME),
+        xlsx.Column("金额", kind=xlsx.DECIMAL, number_format="#,##0.00"),
+        xlsx.Column("说明"),
+    ]
+    at = timezone.make_aware(datetime.datetime(2026, 3, 1, 8, 30))
+    out = io.BytesIO()
+    with xlsx.XlsxWriter(out) as book:
+        sheet = book.sheet("表", columns)
+        sheet.append([datetime.date(2026, 1, 2), at, Decimal("12.50"), "=1+1"])
+        sheet.append_total([datetime.date(2026, 1, 3), None, Decimal("1"), "合计"])
+        sheet.append([datetime.date(2026, 1, 4), at + datetime.timedelta(hours=1), 7, "乙"])
+    ws = load_workbook(io.BytesIO(out.getvalue())).active
+    first, total, last = ws[2], ws[3], ws[4]
+    assert [c.value for c in first] == [
+        datetime.datetime(2026, 1, 2),
+        datetime.datetime(2026, 3, 1, 8, 30),
+        12.5,
+        "=1+1",
+    ]
+    assert first[3].data_type == "s" and first[3].quotePrefix
+    assert last[0].value == datetime.datetime(2026, 1, 4)
+    assert last[1].value == datetime.datetime(2026, 3, 1, 9, 30)
+    assert [c.number_format for c in last[:3]] == ["yyyy-mm-dd", "yyyy-mm-dd hh:mm", "#,##0.00"]
+    assert total[0].font.b and not first[0].font.b and not last[0].font.b
