@@ -510,6 +510,9 @@ class EnforcementAction(models.Model):
             models.Index(
                 fields=["township", "date", "kind", "fine_yuan"], name="enforcement_report_cover"
             ),
+            # The list's order for a scope of whole townships (the county's first page walks
+            # it instead of sorting every action: 1.2 s at 1,000,000 hazards, issue 17).
+            models.Index(fields=["-date", "-id"], name="enforcement_list_all"),
         ]
 
     def __str__(self):
