@@ -13,20 +13,25 @@ never a 500 and never a silently wider list; every parameter a report link carri
 declared filter, so none is dropped.
 """
 
+import hashlib
 from datetime import timedelta
 from typing import NamedTuple
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import connections
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Industry
 from grid import scoping
 from grid.forms import CellChoiceField
-from grid.models import TOWNSHIP_ORDER, GridCell, in_tree_order, q_beneath
+from grid.models import TOWNSHIP_ORDER, Assignment, GridCell, in_tree_order, q_beneath
 from hazards import states
 from hazards.models import (
     CLOSED,
@@ -206,27 +211,27 @@ class RecordFilter(django_filters.FilterSet):
         return self._form
 
     def _plain_choices(self, form):
-        """The cell and inspector options read as plain values, not model instances.
+        """The township, cell and inspector options read as plain values, kept per scope.
 
         A county user's filter card lists every grid cell and every inspector: built as
         model instances through the fields' iterators they cost more than the whole bare
         page (issue 17). The fields keep their querysets, which validate a choice as before;
-        only the options drawn come from one ``values_list`` each, with the same labels in
-        the same order (``CellChoiceField``, ``UserChoiceField``).
+        only the options drawn come from ``scope_choices``, with the same labels in the same
+        order (``CellChoiceField``, ``UserChoiceField``), read when a select is drawn (an
+        export or a report that only filters reads none).
         """
         if self.user is None:
             return
-        cell, inspector = form.fields["cell"], form.fields["inspector"]
-        cells = in_tree_order(
-            _Cell(*row) for row in cell.queryset.values_list("pk", "level", "name", "path")
-        )
-        cell.widget.choices = [("", cell.empty_label)] + [
-            (c.pk, "\u3000" * (c.level - 1) + c.name) for c in cells
-        ]
-        users = inspector.queryset.values_list("pk", "username", "first_name", "last_name")
-        inspector.widget.choices = [("", inspector.empty_label)] + [
-            (pk, f"{first} {last}".strip() or username) for pk, username, first, last in users
-        ]
+        for name in ("township", "cell", "inspector"):
+            field = form.fields[name]
+            field.widget.choices = _ScopeOptions(self, name, field.empty_label)
+
+    def scope_options(self):
+        """``scope_choices`` of this filter set's user and querysets, read once."""
+        if not hasattr(self, "_scope_options"):
+            querysets = {n: self.filters[n].queryset for n in ("township", "cell", "inspector")}
+            self._scope_options = scope_choices(self.user, querysets)
+        return self._scope_options
 
     def get_form_class(self):
         form_class = super().get_form_class()
@@ -433,6 +438,67 @@ class HazardFilter(RecordFilter):
             return 0
         status = self.form.cleaned_data.get("status") or ""
         return counts.get(status) if status in dict(TABS) else None
+
+
+class _ScopeOptions(BaseChoiceIterator):
+    """A scope filter's options, read from ``scope_options`` only when iterated."""
+
+    def __init__(self, filterset, name, empty_label):
+        self.filterset, self.name, self.empty_label = filterset, name, empty_label
+
+    def __iter__(self):
+        yield ("", self.empty_label)
+        yield from self.filterset.scope_options()[self.name]
+
+
+def scope_choices(user, querysets):
+    """The options (value, label) of the scope filters of ``user``: ``township``, ``cell``
+    (in the grid's order, indented by level) and ``inspector`` (full name, else the user
+    name), read from their ``querysets`` as plain values.
+
+    Kept in the cache per (scope, grid stamp) for ``FILTER_CHOICES_CACHE_SECONDS`` (300; 0
+    reads them every time). The stamp is the highest id and the number of the grid cells,
+    the assignments and the users, one query: a new or removed cell, assignment or user
+    shows at once, a renamed one within the cache time.
+    """
+    seconds = getattr(settings, "FILTER_CHOICES_CACHE_SECONDS", 300)
+    key = None
+    if seconds > 0:
+        scope = scoping.scope_of(user)
+        parts = (
+            f"e{scope.everything}t{sorted(scope.township_ids)}c{sorted(scope.cell_ids)}",
+            _grid_stamp(querysets["cell"].db),
+        )
+        key = "filter-choices:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    cells = in_tree_order(
+        _Cell(*row) for row in querysets["cell"].values_list("pk", "level", "name", "path")
+    )
+    users = querysets["inspector"].values_list("pk", "username", "first_name", "last_name")
+    options = {
+        "township": list(querysets["township"].values_list("pk", "name")),
+        "cell": [(c.pk, "\u3000" * (c.level - 1) + c.name) for c in cells],
+        "inspector": [
+            (pk, f"{first} {last}".strip() or username) for pk, username, first, last in users
+        ],
+    }
+    if key is not None:
+        cache.set(key, options, seconds)
+    return options
+
+
+def _grid_stamp(using):
+    """Highest id and count of grid cells, assignments and users: one query."""
+    ops = connections[using].ops
+    parts = []
+    for model in (GridCell, Assignment, get_user_model()):
+        pk, table = ops.quote_name(model._meta.pk.column), ops.quote_name(model._meta.db_table)
+        parts.append(f"(SELECT MAX({pk}) FROM {table}), (SELECT COUNT(*) FROM {table})")  # noqa: S608 — names from the models
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}")
+        return "-".join(str(v or 0) for v in cursor.fetchone())
 
 
 def status_q(value, as_of):

@@ -21,6 +21,14 @@ COUNTY_QUERIES = 12  # tabs counted: stamp + tabs
 COUNTY_CACHED_QUERIES = 11  # tabs from the cache: stamp only
 
 
+@pytest.fixture(autouse=True)
+def _scope_choices_read_every_time(settings):
+    """The filter card's township, cell and inspector options are cached per scope and grid
+    stamp (hazards.filters.scope_choices); here they are read every time, so the counts
+    above hold for any view. With the cache: see the last tests."""
+    settings.FILTER_CHOICES_CACHE_SECONDS = 0
+
+
 def queries_of(client, **params):
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(URL, params)
@@ -104,3 +112,38 @@ def test_a_keyword_search_of_the_county_is_counted_afresh(client, personas, ente
     enterprise_a1.save()
     make_hazard(enterprise_a1, personas.inspector, "found", description="灭火器过期")
     assert tabs_of(queries_of(client, q="消防通道")[1])[""] == 2
+
+
+# --- the filter card's options, kept per scope ----------------------------------------------
+
+# From the cache: the three option queries (townships, cells, inspectors) become one stamp.
+CACHED_CHOICES_SAVE = 2
+
+
+@pytest.mark.parametrize("who", ["supervisor", "county"])
+def test_the_scope_options_come_from_the_cache_from_the_second_view_on(
+    client, personas, enterprise_a1, settings, who
+):
+    settings.FILTER_CHOICES_CACHE_SECONDS = 300
+    fill(enterprise_a1, personas.inspector, 3)
+    login(client, getattr(personas, who))
+    queries_of(client)
+    counted = {"supervisor": TOWNSHIP_QUERIES, "county": COUNTY_CACHED_QUERIES}[who]
+    assert queries_of(client)[0] == counted - CACHED_CHOICES_SAVE
+
+
+def test_a_new_cell_and_a_new_inspector_show_in_the_options_at_once(
+    client, personas, grid, settings
+):
+    from tests.factories import UserFactory, make_cell
+
+    settings.FILTER_CHOICES_CACHE_SECONDS = 300
+    login(client, personas.supervisor)
+    html = queries_of(client)[1].content.decode()
+    assert "北村" not in html and "新来的检查员" not in html
+    village = make_cell("北村", grid.village_a1.level, grid.area_a)
+    newcomer = UserFactory(username="新来的检查员", first_name="", last_name="")
+    newcomer.grid_assignments.create(cell=village)
+    html = queries_of(client)[1].content.decode()
+    assert "\u3000\u3000\u3000北村</option>" in html
+    assert f'<option value="{newcomer.pk}">新来的检查员</option>' in html
