@@ -27,7 +27,7 @@ from django.utils import timezone
 from enterprises.models import EnterpriseStatus, RiskColour
 from grid import scoping
 from grid.models import GridCell, in_tree_order
-from hazards.models import Level, Status
+from hazards.models import Hazard, Level, Status
 from inspections.models import EnforcementAction, Inspection, InspectionItem
 
 RISK_RANK = Case(
@@ -249,23 +249,55 @@ def daily_report(user, on, township):
         .annotate(n=Count("id"), major=Count("id", filter=Q(level=Level.MAJOR)))
         .order_by("-n", "finders__username")
     ]
+    # Plain rows and one query for the finders: a busy township's day at 1,000,000 hazards
+    # has hundreds of hazards, and model instances with labels made the page slow (issue 17).
+    records = list(
+        hazards_qs.order_by("enterprise__name", "number").values_list(
+            "id",
+            "number",
+            "enterprise__name",
+            "description",
+            "location",
+            "level",
+            "status",
+            "deadline",
+            "responsible_person",
+        )
+    )
+    finders = defaultdict(list)
+    for hazard_id, first, last, username in (
+        Hazard.finders.through.objects.filter(hazard_id__in=[r[0] for r in records])
+        .order_by("hazard_id", "id")
+        .values_list("hazard_id", "user__first_name", "user__last_name", "user__username")
+    ):
+        finders[hazard_id].append(f"{first} {last}".strip() or username)
+    levels = {value: str(label) for value, label in Level.choices}
+    statuses = {value: str(label) for value, label in Status.choices}
     hazards = [
         {
-            "id": h.pk,
-            "number": h.number,
-            "enterprise": h.enterprise.name,
-            "description": h.description,
-            "location": h.location,
-            "level": h.get_level_display(),
-            "is_major": h.level == Level.MAJOR,
-            "status": h.get_status_display(),
-            "deadline": h.deadline,
-            "responsible_person": h.responsible_person,
-            "finders": "、".join(u.get_full_name() or u.username for u in h.finders.all()),
+            "id": pk,
+            "number": number,
+            "enterprise": enterprise,
+            "description": description,
+            "location": location,
+            "level": levels.get(level, level),
+            "is_major": level == Level.MAJOR,
+            "status": statuses.get(status, status),
+            "deadline": deadline,
+            "responsible_person": responsible,
+            "finders": "、".join(finders[pk]),
         }
-        for h in hazards_qs.select_related("enterprise")
-        .prefetch_related("finders")
-        .order_by("enterprise__name", "number")
+        for (
+            pk,
+            number,
+            enterprise,
+            description,
+            location,
+            level,
+            status,
+            deadline,
+            responsible,
+        ) in records
     ]
     rows = [
         {

@@ -158,3 +158,26 @@ def test_the_daily_report_counts_a_group_out_at_two_enterprises_once(
     report = selectors.daily_report(personas.supervisor, today(), grid.town_a)
     assert (report["inspection_groups"], report["person_times"]) == (1, 3)
     assert report["enterprises"] == len(report["inspections"]) == 2
+
+
+def test_the_daily_report_lists_each_hazard_with_its_labels_and_finders(
+    personas, enterprise_a1, grid
+):
+    from tests.factories import make_hazard
+
+    personas.inspector.first_name, personas.inspector.last_name = "张", "三"
+    personas.inspector.save()
+    pair = make_hazard(
+        enterprise_a1,
+        personas.inspector,
+        "deadline",
+        level="major",
+        finders=[personas.inspector, personas.inspector2],
+    )
+    make_hazard(enterprise_a1, personas.inspector, "void")  # 作废: not reported
+    report = selectors.daily_report(personas.supervisor, today(), grid.town_a)
+    (row,) = report["hazards"]
+    assert row["id"] == pair.pk and row["number"] == pair.number
+    assert (row["level"], row["status"], row["is_major"]) == ("重大隐患", "限期整改", True)
+    assert row["finders"] == f"张 三、{personas.inspector2.get_full_name()}"
+    assert row["enterprise"] == "东村机械厂" and row["deadline"] == pair.deadline
