@@ -19,6 +19,7 @@ the format 0.00%.
 
 import datetime
 import decimal
+import re
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -71,6 +72,12 @@ def clean_text(value):
 
 def is_formula_like(text):
     return text.startswith(FORMULA_PREFIXES) or text in ERROR_CODES
+
+
+# A formula's first character (FORMULA_PREFIXES) or a character the format cannot hold
+# (openpyxl's ILLEGAL_CHARACTERS_RE).
+_NEEDS_CARE = re.compile(r"^[=+\-@\t\r]|[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_ERROR_CODES = frozenset(ERROR_CODES)
 
 
 def _clean_fast(text):
@@ -184,6 +191,13 @@ class Sheet:
         if value is None or value == "":
             return None
         if type(value) is str:  # the common case first
+            # One search finds both what needs cleaning and a formula's first character.
+            if (
+                _NEEDS_CARE.search(value) is None
+                and len(value) <= MAX_CELL_TEXT
+                and value not in _ERROR_CODES
+            ):
+                return value
             text = _clean_fast(value)
             if not text:
                 return None
@@ -199,6 +213,9 @@ class Sheet:
                 value = value.astimezone(self._tz)
             return self._reused(index, column, value.replace(tzinfo=None), FORMATS[DATETIME])
         if isinstance(value, datetime.date):
+            if type(value) is datetime.date and column.format == FORMATS[DATE]:
+                # openpyxl gives a plain date this very format itself: the same style.
+                return value
             return self._reused(index, column, value, FORMATS[DATE])
         if isinstance(value, bool):
             return int(value)
