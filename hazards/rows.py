@@ -112,3 +112,61 @@ def ledger_rows(hazards, as_of, *, criteria=False):
             )
         )
     return mark_safe("\n".join(out))  # noqa: S308 — every value above is escaped
+
+
+def work_rows(hazards, as_of):
+    """The ``<tr>``s of the 我的工作 tables (``hazards/_rows.html``): number, enterprise,
+    state, description (60 characters, 重大 as a badge), deadline with a requested
+    extension, township and cell; built like ``ledger_rows``."""
+    head, tail = _detail_url()
+    statuses = {value: escape(label) for value, label in Status.choices}
+    overdue_q, late = OVERDUE.q(as_of), _("逾期%(days)d天")
+    major = f' <span class="badge text-bg-danger">{escape(_("重大"))}</span>'
+    extension = escape(_("申请延期至"))
+    label = {key: escape(_(text)) for key, text in _WORK_LABELS}
+    row = (
+        '<tr><td><a href="{url}">{number}</a></td>'
+        '<td data-label="{l[enterprise]}">{enterprise}</td>'
+        '<td data-label="{l[status]}">{status}</td>'
+        '<td class="wrap" data-label="{l[description]}">{description}{major}</td>'
+        '<td data-label="{l[deadline]}">{deadline}{extension}</td>'
+        '<td data-label="{l[place]}">{township} · {cell}</td></tr>'
+    )
+    out = []
+    for h in hazards:
+        status = escape(h.status)
+        badges = f'<span class="badge status-{status}">{statuses.get(h.status, status)}</span>'
+        if matches(overdue_q, h):
+            days = escape(late % {"days": (as_of - h.deadline).days})
+            badges += f' <span class="badge overdue-badge">{days}</span>'
+        asked = ""
+        if h.extension_requested_until:
+            asked = (
+                f'<br><span class="small text-warning-emphasis">{extension} '
+                f"{_date(h.extension_requested_until)}</span>"
+            )
+        out.append(
+            row.format(
+                l=label,
+                url=f"{head}{int(h.pk)}{tail}",
+                number=escape(h.number),
+                enterprise=escape(h.enterprise.name),
+                status=badges,
+                description=escape(_description(h.description, 60)),
+                major=major if h.level == Level.MAJOR else "",
+                deadline=_date(h.deadline) or "—",
+                extension=asked,
+                township=escape(h.township.name),
+                cell=escape(h.cell.name),
+            )
+        )
+    return mark_safe("\n".join(out))  # noqa: S308 — every value above is escaped
+
+
+_WORK_LABELS = (
+    ("enterprise", "企业"),
+    ("status", "状态"),
+    ("description", "隐患描述"),
+    ("deadline", "整改期限"),
+    ("place", "乡镇/网格"),
+)

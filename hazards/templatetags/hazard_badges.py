@@ -1,6 +1,7 @@
 """A hazard's state as a badge, with 逾期 read from the one OVERDUE term."""
 
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
@@ -19,3 +20,11 @@ def status_badge(hazard, as_of=None):
             _("逾期%(days)d天") % {"days": hazard.overdue_days(as_of)},
         )
     return html
+
+
+@register.simple_tag
+def work_rows(hazards, as_of=None):
+    """The rows of a 我的工作 table, rendered in Python (hazards.rows.work_rows)."""
+    from hazards import rows
+
+    return rows.work_rows(hazards, as_of or timezone.localdate())

@@ -213,3 +213,40 @@ def test_the_criteria_column_takes_one_query_for_any_number_of_hazards(
     for _ in range(4):
         make_hazard(enterprise_a1, personas.inspector, "found", level="major", criteria=[criterion])
     assert count() == one
+
+
+# --- 我的工作: the same rows through hazards.rows.work_rows --------------------------------
+
+
+def test_my_work_rows_carry_the_overdue_days_the_major_badge_and_the_extension_asked(
+    client, personas, enterprise_a1
+):
+    today = timezone.localdate()
+    hazard = make_hazard(
+        enterprise_a1,
+        personas.inspector,
+        "deadline",
+        level="major",
+        at=timezone.now() - timedelta(days=20),
+        deadline=today - timedelta(days=4),
+    )
+    asked = today + timedelta(days=10)
+    Hazard.objects.filter(pk=hazard.pk).update(extension_requested_until=asked)
+    login(client, personas.inspector)
+    html = client.get(reverse("hazards:my_work")).content.decode()
+    row = re.search(
+        rf'<tr><td><a href="{reverse("hazards:detail", args=[hazard.pk])}">'
+        rf"{hazard.number}</a>.*?</tr>",
+        html,
+        re.S,
+    ).group(0)
+    assert re.findall(r'data-label="([^"]*)"', row) == [
+        "企业",
+        "状态",
+        "隐患描述",
+        "整改期限",
+        "乡镇/网格",
+    ]
+    assert '<span class="badge overdue-badge">逾期4天</span>' in row
+    assert '<span class="badge text-bg-danger">重大</span>' in row
+    assert f"申请延期至 {asked.isoformat()}</span>" in row
