@@ -217,7 +217,10 @@ def make_hazard(
         return hazard
     fixed_on = fixed_on or found_on
     tz = timezone.get_current_timezone()
-    at_fix = max(at, timezone.make_aware(datetime.combine(fixed_on, time(12)), tz))
+    # Noon of the fix day, but never later than now: before noon (Beijing time, i.e. UTC
+    # 16:00–04:00) noon of today is still to come, and a fix cannot be reported from the future.
+    noon = timezone.make_aware(datetime.combine(fixed_on, time(12)), tz)
+    at_fix = max(at, min(noon, timezone.now()))
     workflow.report_fixed(
         hazard,
         by=fixer or by,
