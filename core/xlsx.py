@@ -178,10 +178,14 @@ class Sheet:
         return clean_text(value)
 
     def _reused(self, index, column, value, default_format):
-        cell = self._styled.get(index)
+        key = (index, type(value))
+        cell = self._styled.get(key)
         if cell is None:
-            cell = self._styled[index] = WriteOnlyCell(self.ws)
+            # Made as ``_cell`` makes one (the value bound first, then the format), so the
+            # workbook registers its number formats in the same order: the same file.
+            cell = self._styled[key] = WriteOnlyCell(self.ws, value=value)
             cell.number_format = column.format or default_format
+            return cell
         cell.value = value
         return cell
 
@@ -213,8 +217,13 @@ class Sheet:
                 value = value.astimezone(self._tz)
             return self._reused(index, column, value.replace(tzinfo=None), FORMATS[DATETIME])
         if isinstance(value, datetime.date):
-            if type(value) is datetime.date and column.format == FORMATS[DATE]:
-                # openpyxl gives a plain date this very format itself: the same style.
+            if (
+                type(value) is datetime.date
+                and column.format == FORMATS[DATE]
+                and (index, datetime.date) in self._styled
+            ):
+                # openpyxl gives a plain date this very format itself: the same style,
+                # registered by the column's first date.
                 return value
             return self._reused(index, column, value, FORMATS[DATE])
         if isinstance(value, bool):

@@ -396,3 +396,41 @@ def test_rows_written_through_reused_cells_keep_their_own_values_and_formats():
     assert last[1].value == datetime.datetime(2026, 3, 1, 9, 30)
     assert [c.number_format for c in last[:3]] == ["yyyy-mm-dd", "yyyy-mm-dd hh:mm", "#,##0.00"]
     assert total[0].font.b and not first[0].font.b and not last[0].font.b
+
+
+def test_the_fast_row_path_writes_the_same_workbook_as_a_cell_per_value():
+    """``Sheet.append`` takes shortcuts (plain strings and dates, reused styled cells); the
+    workbook must be the one a cell per value (``Sheet._cell``) writes, part by part."""
+    import zipfile
+
+    from django.utils import timezone
+
+    from core import xlsx
+
+    day = datetime.date(2026, 1, 5)
+    at = timezone.make_aware(datetime.datetime(2026, 1, 5, 9, 30))
+    row = ["ZH-1", "=cmd", "\x01控制", "-5", "@x", "#N/A", "说明\n第二行", "", None, day,
+           at, Decimal("1200.00"), 3, True, 2.5]  # fmt: skip
+    columns = [xlsx.Column(str(i)) for i in range(9)] + [
+        xlsx.Column("日期", kind=xlsx.DATE),
+        xlsx.Column("时间", kind=xlsx.DATETIME),
+        xlsx.Column("金额", kind=xlsx.DECIMAL, number_format="#,##0.00"),
+        xlsx.Column("数", kind=xlsx.INT),
+        xlsx.Column("是", kind=xlsx.INT),
+        xlsx.Column("率", kind=xlsx.RATE),
+    ]
+
+    def parts(fast):
+        out = io.BytesIO()
+        with xlsx.XlsxWriter(out) as book:
+            sheet = book.sheet("表", columns, heading="标题")
+            for _ in range(3):
+                if fast:
+                    sheet.append(row)
+                else:
+                    sheet.ws.append([sheet._cell(c, v) for c, v in zip(columns, row, strict=True)])
+            sheet.append_total(row)
+        archive = zipfile.ZipFile(io.BytesIO(out.getvalue()))
+        return {n: archive.read(n) for n in archive.namelist() if not n.startswith("docProps")}
+
+    assert parts(fast=True) == parts(fast=False)
