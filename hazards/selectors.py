@@ -11,12 +11,13 @@ from itertools import groupby
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
-from django.db.models import Prefetch
+from django.db.models import Count, F, Min, Prefetch, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 
 from criteria.models import Criterion
 from grid import roles, scoping
-from grid.models import tree_key
+from grid.models import GridCell, tree_key
 from hazards.filters import HazardFilter, OrderFilter
 from hazards.models import (
     OVERDUE,
@@ -208,13 +209,23 @@ def _start_choices(user):
 
 
 class TownshipGroup:
-    def __init__(self, township, hazards, as_of):
+    """One township of the overdue board: its ``count`` and ``max_days`` over every overdue
+    hazard in it (grouped SQL), ``hazards`` the most overdue of them shown."""
+
+    def __init__(self, township, hazards, as_of, *, count=None, max_days=None):
         self.township = township
         self.hazards = hazards
         for h in hazards:
             h.days_overdue = h.overdue_days(as_of)
-        self.count = len(hazards)
-        self.max_days = max((h.days_overdue for h in hazards), default=0)
+        self.count = len(hazards) if count is None else count
+        if max_days is None:
+            max_days = max((h.days_overdue for h in hazards), default=0)
+        self.max_days = max_days
+
+    @property
+    def more(self):
+        """Overdue hazards of the township not shown on the board."""
+        return self.count - len(self.hazards)
 
 
 _ORDERS = Prefetch(
@@ -224,19 +235,56 @@ _ORDERS = Prefetch(
     ),
 )
 
+# The board shows the most overdue hazards of each township; the rest are a page away.
+OVERDUE_PER_TOWNSHIP = 10
 
-def overdue_board(user, as_of):
-    """Hazards overdue on ``as_of``, grouped by township in the grid's order, most overdue
-    first within each."""
-    hazards = list(
+
+def overdue_rows(user, as_of, township=None):
+    """Hazards overdue on ``as_of`` in scope (of one township if given), most overdue first,
+    with the orders already issued: the rows of the board's township page."""
+    qs = _row_queryset(user).filter(OVERDUE.q(as_of))
+    if township is not None:
+        qs = qs.filter(township=township)
+    return qs.order_by("deadline", "id").prefetch_related(_ORDERS)
+
+
+def overdue_board(user, as_of, per_township=None):
+    """Hazards overdue on ``as_of``, grouped by township in the grid's order: each township's
+    count and longest overdue over all of them (one grouped query), and its ``per_township``
+    most overdue (one query, a row number per township)."""
+    overdue = scoping.hazards_for(user).filter(OVERDUE.q(as_of))
+    stats = {
+        row["township_id"]: row
+        for row in overdue.order_by()
+        .values("township_id")
+        .annotate(n=Count("id"), earliest=Min("deadline"))
+    }
+    if not stats:
+        return []
+    per_township = per_township or OVERDUE_PER_TOWNSHIP
+    ranked = (
         _row_queryset(user)
         .filter(OVERDUE.q(as_of))
+        .annotate(
+            rank=Window(
+                RowNumber(), partition_by=[F("township_id")], order_by=[F("deadline"), F("id")]
+            )
+        )
+        .filter(rank__lte=per_township)
         .order_by("township_id", "deadline", "id")
         .prefetch_related(_ORDERS)  # the board shows the orders already issued
     )
+    shown = {tid: list(items) for tid, items in groupby(ranked, key=lambda h: h.township_id)}
+    townships = GridCell.objects.in_bulk(list(stats))
     groups = [
-        TownshipGroup(township, list(items), as_of)
-        for township, items in groupby(hazards, key=lambda h: h.township)
+        TownshipGroup(
+            townships[tid],
+            shown.get(tid, []),
+            as_of,
+            count=row["n"],
+            max_days=(as_of - row["earliest"]).days,
+        )
+        for tid, row in stats.items()
     ]
     return sorted(groups, key=lambda g: tree_key(g.township))
 

@@ -25,6 +25,7 @@ from core.ids import parse_id
 from core.keys import created_for
 from core.models import ClientKey
 from grid import roles, scoping
+from grid.models import GridCell
 from hazards import rows, selectors, states, workflow
 from hazards.filters import TABS, default_order_deadline
 from hazards.forms import IssueOrderForm, RegisterForm
@@ -392,21 +393,41 @@ def my_work(request):
 
 @login_required
 def overdue(request):
+    """逾期督办: per township its count and the most overdue; ``?township=`` the whole list
+    of one township, a page at a time."""
     if not scoping.allowed(request.user, "overdue.board"):
         raise PermissionDenied
     as_of = timezone.localdate()
-    groups = selectors.overdue_board(request.user, as_of)
-    return render(
-        request,
-        "hazards/overdue.html",
-        {
-            "as_of": as_of,
-            "groups": groups,
-            "total": sum(g.count for g in groups),
-            "can_issue": scoping.allowed(request.user, "order.issue"),
-            "export_url": reverse("reports:export_overdue"),
-        },
-    )
+    context = {
+        "as_of": as_of,
+        "can_issue": scoping.allowed(request.user, "order.issue"),
+        "export_url": reverse("reports:export_overdue"),
+    }
+    if "township" in request.GET:
+        township = scoping.get_or_404(
+            scoping.cells_for(request.user).filter(level=GridCell.Level.TOWNSHIP),
+            pk=parse_id(request.GET["township"]),
+        )
+        rows_qs = selectors.overdue_rows(request.user, as_of, township)
+        paginator = Paginator(rows_qs, PAGE_SIZE)
+        page_obj = paginator.get_page(request.GET.get("page"))
+        group = selectors.TownshipGroup(
+            township,
+            list(page_obj.object_list),
+            as_of,
+            count=paginator.count,
+            max_days=rows_qs.first().overdue_days(as_of) if paginator.count else 0,
+        )
+        context.update(
+            groups=[group] if paginator.count else [],
+            total=paginator.count,
+            township=township,
+            page_obj=page_obj,
+        )
+    else:
+        groups = selectors.overdue_board(request.user, as_of)
+        context.update(groups=groups, total=sum(g.count for g in groups))
+    return render(request, "hazards/overdue.html", context)
 
 
 # --- supervision orders -------------------------------------------------------------------

@@ -120,3 +120,61 @@ def test_the_board_query_count_does_not_grow(client, personas, enterprise_a1, en
     with CaptureQueriesContext(connection) as many:
         client.get(OVERDUE)
     assert len(few.captured_queries) == len(many.captured_queries)
+
+
+@pytest.fixture
+def many_overdue(personas, enterprise_a1, enterprise_b, monkeypatch):
+    """Seven overdue in 甲镇 and three in 乙镇; the board
+    shows three per township and the township page two rows a page."""
+    from hazards import selectors, views
+
+    monkeypatch.setattr(selectors, "OVERDUE_PER_TOWNSHIP", 3)
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    a = [
+        make_hazard(enterprise_a1, personas.inspector, "deadline", at=ago(20 + i)) for i in range(7)
+    ]
+    b = [
+        make_hazard(enterprise_b, personas.other_inspector, "deadline", at=ago(30 + i))
+        for i in range(3)
+    ]
+    return a, b
+
+
+def test_the_board_shows_the_most_overdue_per_township_and_counts_them_all(
+    client, personas, many_overdue
+):
+    a, b = many_overdue
+    response = login(client, personas.county).get(OVERDUE)
+    town_a, town_b = response.context["groups"]
+    assert [h.number for h in town_a.hazards] == [h.number for h in reversed(a[-3:])]
+    assert (town_a.count, town_a.more, town_a.max_days) == (7, 4, 26 - 14)
+    assert (town_b.count, town_b.more) == (3, 0)
+    assert response.context["total"] == 10
+    body = response.content.decode()
+    assert a[0].number not in body  # the least overdue of 甲镇 is a page away
+    assert f"{OVERDUE}?township={town_a.township.pk}" in body
+    assert "另有 4 条未列出，查看全部 7 条" in body
+    assert f"?township={town_b.township.pk}" not in body
+
+
+def test_a_townships_whole_list_comes_a_page_at_a_time(client, personas, grid, many_overdue):
+    a, _ = many_overdue
+    login(client, personas.supervisor)
+    url = f"{OVERDUE}?township={grid.town_a.pk}"
+    first = client.get(url)
+    [group] = first.context["groups"]
+    assert (group.count, first.context["total"]) == (7, 7)
+    assert [h.number for h in group.hazards] == [a[6].number, a[5].number]
+    second = client.get(url + "&page=2").context["groups"][0]
+    assert [h.number for h in second.hazards] == [a[4].number, a[3].number]
+    last = client.get(url + "&page=99").context["groups"][0]  # out of range: the last page
+    assert [h.number for h in last.hazards] == [a[0].number]
+    assert client.get(url + "&page=abc").context["page_obj"].number == 1
+
+
+def test_a_township_out_of_scope_or_not_a_township_is_not_found(
+    client, personas, grid, many_overdue
+):
+    login(client, personas.supervisor)
+    for township in (grid.town_b.pk, grid.village_a1.pk, "x", ""):
+        assert client.get(OVERDUE, {"township": township}).status_code == 404
