@@ -12,6 +12,7 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -20,8 +21,9 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from enterprises.models import EnterpriseStatus, RiskColour
@@ -120,7 +122,17 @@ class CellCoverage:
     cell: GridCell
     total: int = 0
     inspected: int = 0
-    missing: list = field(default_factory=list)
+    missing: list = field(default_factory=list)  # the first of them, highest risk first
+
+    @property
+    def missing_count(self):
+        """Every enterprise of the cell not inspected in the period."""
+        return self.total - self.inspected
+
+    @property
+    def more(self):
+        """Not-inspected enterprises of the cell not listed on the board."""
+        return self.missing_count - len(self.missing)
 
     @property
     def rate(self):
@@ -153,22 +165,46 @@ def default_period(today=None):
     return today.replace(day=1), today
 
 
-def coverage(user, date_from, date_to, township=None):
-    """Enterprises inspected (distinct, submitted inspections in the period) vs enterprises
-    in each village-level cell (not closed), and those not inspected yet, red first.
+# The board lists the first not-inspected enterprises of each village; the rest are a page away.
+MISSING_PER_CELL = 5
 
-    Four queries whatever the size: cells, per-cell counts, the not-inspected list, done.
-    """
+
+def _coverage_enterprises(user, date_from, date_to):
+    """Enterprises in scope and not closed, each with ``was_inspected`` in the period."""
     inspected = Inspection.objects.counted().filter(
         enterprise_id=OuterRef("pk"),
         date__gte=date_from,
         date__lte=date_to,
     )
-    enterprises = (
+    return (
         scoping.enterprises_for(user)
         .exclude(status=EnterpriseStatus.CLOSED)
         .annotate(was_inspected=Exists(inspected))
     )
+
+
+def coverage_missing(user, date_from, date_to, cell):
+    """Every enterprise of one village cell not inspected in the period, highest risk first:
+    the rows of the board's village page."""
+    return (
+        _coverage_enterprises(user, date_from, date_to)
+        .filter(cell=cell, was_inspected=False)
+        .annotate(risk_rank=RISK_RANK)
+        .only("id", "name", "risk", "cell_id", "township_id", "industry")
+        .order_by("risk_rank", "name", "id")
+    )
+
+
+def coverage(user, date_from, date_to, township=None, per_cell=None):
+    """Enterprises inspected (distinct, submitted inspections in the period) vs enterprises
+    in each village-level cell (not closed), and the first ``per_cell`` of those not
+    inspected yet, red first (their number is ``total - inspected``).
+
+    Four queries whatever the size: cells, per-cell counts, the first not inspected of each
+    cell (a row number per cell), done.
+    """
+    per_cell = per_cell or MISSING_PER_CELL
+    enterprises = _coverage_enterprises(user, date_from, date_to)
     cells = scoping.cells_for(user).filter(level=GridCell.Level.VILLAGE, is_active=True)
     if township is not None:
         enterprises = enterprises.filter(township=township)
@@ -182,7 +218,15 @@ def coverage(user, date_from, date_to, township=None):
     missing = defaultdict(list)
     for e in (
         enterprises.filter(was_inspected=False)
-        .annotate(risk_rank=RISK_RANK)
+        .annotate(
+            risk_rank=RISK_RANK,
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("cell_id")],
+                order_by=[RISK_RANK.copy(), F("name"), F("id")],
+            ),
+        )
+        .filter(rank__lte=per_cell)
         .only("id", "name", "risk", "cell_id", "township_id", "industry")
         .order_by("risk_rank", "name", "id")
     ):

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from core.files import private_jpeg
 from core.ids import parse_id
 from grid import scoping
+from grid.models import GridCell
 from hazards import workflow
 from hazards.views import act, action_forms
 from inspections import selectors, services
@@ -719,21 +720,32 @@ def coverage(request):
         township = form.cleaned_data["township"]
     if date_from > date_to:
         date_from = date_to
+    context = {"form": form, "date_from": date_from, "date_to": date_to}
+    if "cell" in request.GET:
+        # One village: every enterprise not inspected in the period, a page at a time.
+        cell = scoping.get_or_404(
+            scoping.cells_for(request.user).filter(level=GridCell.Level.VILLAGE),
+            pk=parse_id(request.GET["cell"]),
+        )
+        rows = selectors.coverage_missing(request.user, date_from, date_to, cell)
+        page_obj = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        board = selectors.coverage(request.user, date_from, date_to, cell.township)
+        cov = next((c for t in board for c in t.cells if c.cell.pk == cell.pk), None)
+        context.update(cell=cell, cov=cov, page_obj=page_obj)
+        return render(request, "inspections/coverage.html", context)
     board = selectors.coverage(request.user, date_from, date_to, township)
-    return render(
-        request,
-        "inspections/coverage.html",
-        {
-            "form": form,
-            "board": board,
-            "date_from": date_from,
-            "date_to": date_to,
-            "totals": {
-                "total": sum(t.total for t in board),
-                "inspected": sum(t.inspected for t in board),
-            },
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("cell", None)
+    context.update(
+        board=board,
+        query=query.urlencode(),
+        totals={
+            "total": sum(t.total for t in board),
+            "inspected": sum(t.inspected for t in board),
         },
     )
+    return render(request, "inspections/coverage.html", context)
 
 
 def _daily_export_url(request):

@@ -86,6 +86,62 @@ def test_the_coverage_page_runs_a_constant_number_of_queries(client, personas, k
     assert len(many) == len(few)
 
 
+@pytest.fixture
+def crowded(grid, personas, known, monkeypatch):
+    """东村 gains six not-inspected enterprises (eight in all); the board lists three of a
+    village and the village page two a page."""
+    from inspections import views
+
+    monkeypatch.setattr(selectors, "MISSING_PER_CELL", 3)
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    for i in range(6):
+        EnterpriseFactory(name=f"未检企业{i}", cell=grid.village_a1, risk=RiskColour.BLUE)
+    return known
+
+
+def names_in(page):
+    return [e.name for e in page]
+
+
+def test_the_board_lists_the_first_not_inspected_and_counts_them_all(
+    client, personas, grid, crowded
+):
+    response = login(client, personas.supervisor).get(reverse("inspections:coverage"))
+    [town] = response.context["board"]
+    a1 = next(c for c in town.cells if c.cell.name == "东村")
+    assert (a1.inspected, a1.total, a1.missing_count, a1.more) == (1, 9, 8, 5)
+    assert names_in(a1.missing) == ["红色企业", "未检企业0", "未检企业1"]
+    body = response.content.decode()
+    assert "8 家未检查" in body and "另有 5 家未列出，查看全部 8 家" in body
+    assert f"cell={grid.village_a1.pk}" in body
+    assert "未检企业2" not in body
+    assert response.context["totals"] == {"total": 10, "inspected": 1}
+
+
+def test_a_villages_whole_list_comes_a_page_at_a_time(client, personas, grid, crowded):
+    login(client, personas.supervisor)
+    url = reverse("inspections:coverage")
+    cell = {"cell": grid.village_a1.pk}
+    first = client.get(url, cell)
+    assert first.context["cov"].missing_count == 8
+    assert names_in(first.context["page_obj"]) == ["红色企业", "未检企业0"]
+    assert names_in(client.get(url, {**cell, "page": 2}).context["page_obj"]) == [
+        "未检企业1",
+        "未检企业2",
+    ]
+    last = client.get(url, {**cell, "page": 99}).context["page_obj"]  # out of range: the last
+    assert names_in(last) == ["未检企业5", "蓝色企业"]
+    pages = [client.get(url, {**cell, "page": n}).context["page_obj"] for n in (1, 2, 3, 4)]
+    assert sum(len(p) for p in pages) == 8
+
+
+def test_a_village_out_of_scope_or_not_a_village_is_not_found(client, personas, grid, crowded):
+    login(client, personas.supervisor)
+    url = reverse("inspections:coverage")
+    for cell in (grid.village_b1.pk, grid.town_a.pk, "x", ""):
+        assert client.get(url, {"cell": cell}).status_code == 404
+
+
 def test_the_daily_report_counts_groups_person_times_and_hazards_per_inspector(
     personas, enterprise_a1, enterprise_a2, checklist, grid
 ):
