@@ -262,15 +262,19 @@ def overdue_board(user, as_of, per_township=None):
     if not stats:
         return []
     per_township = per_township or OVERDUE_PER_TOWNSHIP
-    ranked = (
-        _row_queryset(user)
-        .filter(OVERDUE.q(as_of))
-        .annotate(
+    # The ranking reads three columns; the rows shown are fetched by id afterwards.
+    shown_ids = (
+        overdue.annotate(
             rank=Window(
                 RowNumber(), partition_by=[F("township_id")], order_by=[F("deadline"), F("id")]
             )
         )
         .filter(rank__lte=per_township)
+        .values_list("id", flat=True)
+    )
+    ranked = (
+        _row_queryset(user)
+        .filter(pk__in=list(shown_ids))
         .order_by("township_id", "deadline", "id")
         .prefetch_related(_ORDERS)  # the board shows the orders already issued
     )
