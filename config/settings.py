@@ -262,6 +262,9 @@ CACHES = {
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300)
 # The ledger's state tabs of a county-wide list, by the same data stamp (0: never cached).
 LEDGER_TABS_CACHE_SECONDS = env.int("LEDGER_TABS_CACHE_SECONDS", default=300)
+# The filter cards' township, cell and inspector options, kept per scope and grid stamp (a new
+# or removed cell, assignment or user shows at once, a renamed one within this time); 0: off.
+FILTER_CHOICES_CACHE_SECONDS = env.int("FILTER_CHOICES_CACHE_SECONDS", default=300)
 # Exports and imports larger than this many rows run in the background worker.
 JOB_THRESHOLD_ROWS = env.int("JOB_THRESHOLD_ROWS", default=2000)
 JOB_RETENTION_DAYS = env.int("JOB_RETENTION_DAYS", default=7)

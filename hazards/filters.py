@@ -461,7 +461,7 @@ def scope_choices(user, querysets):
     the assignments and the users, one query: a new or removed cell, assignment or user
     shows at once, a renamed one within the cache time.
     """
-    seconds = getattr(settings, "FILTER_CHOICES_CACHE_SECONDS", 300)
+    seconds = settings.FILTER_CHOICES_CACHE_SECONDS
     key = None
     if seconds > 0:
         scope = scoping.scope_of(user)
