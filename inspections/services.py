@@ -192,12 +192,9 @@ def start(
 def _start(*, enterprise, by, kind, template, inspectors, on, is_enforcement, notes, outing):
     scoping.require(by, "inspection.record", enterprise)
     inspectors = list(dict.fromkeys(inspectors))  # keep order, drop repeats
-    if enterprise.status == EnterpriseStatus.CLOSED:
-        raise InspectionError(_("该企业已关闭注销，不能开始检查。"))
     if kind not in Inspection.Kind.values or kind == Inspection.Kind.SELF:
         raise InspectionError(_("请选择检查类型。"))
-    if template is None or not template.is_active:
-        raise InspectionError(_("请选择启用中的检查表。"))
+    _refuse_to_open(enterprise, template, on)
     if not inspectors:
         raise InspectionError(_("请选择检查人员。"))
     allowed_ids = set(candidate_inspectors(enterprise).values_list("pk", flat=True))
@@ -221,31 +218,44 @@ def _start(*, enterprise, by, kind, template, inspectors, on, is_enforcement, no
             raise InspectionError(_("本次出动已检查过该企业。"))
     if is_enforcement and len(inspectors) < 2:
         raise InspectionError(_("执法检查须有两名及以上执法人员，请再选择一名检查人员。"))
-    if not isinstance(on, date):
-        raise InspectionError(_("请填写检查日期。"))
-    if error := dates.happened_on_error(on, timezone.localdate(), _("检查日期")):
-        raise InspectionError(error)
-    items = _active_items(template)
     with transaction.atomic():
-        inspection = Inspection.objects.create(
-            enterprise=enterprise,
-            cell_id=enterprise.cell_id,
-            township_id=enterprise.township_id,
-            date=on,
-            kind=kind,
-            is_enforcement=bool(is_enforcement),
-            template=template,
-            inspector_count=len(inspectors),
-            notes=(notes or "").strip(),
-            created_by=by,
-        )
-        inspection.inspectors.set(inspectors)
+        inspection = _open(enterprise, by, on, kind, template, inspectors, notes, is_enforcement)
         if outing is None:
             own_outing(inspection, inspectors)
         else:
             Inspection.objects.filter(pk=inspection.pk).update(outing=outing)
             inspection.outing = outing
-        _snapshot_items(inspection, items)
+    return inspection
+
+
+def _refuse_to_open(enterprise, template, on):
+    """The rules every inspection, the enterprise's own included, is opened under."""
+    if enterprise.status == EnterpriseStatus.CLOSED:
+        raise InspectionError(_("该企业已关闭注销，不能开始检查。"))
+    if template is None or not template.is_active:
+        raise InspectionError(_("请选择启用中的检查表。"))
+    if not isinstance(on, date):
+        raise InspectionError(_("请填写检查日期。"))
+    if error := dates.happened_on_error(on, timezone.localdate(), _("检查日期")):
+        raise InspectionError(error)
+
+
+def _open(enterprise, by, on, kind, template, inspectors, notes, is_enforcement=False):
+    """Write the inspection, its inspectors and its items' snapshot (inside a transaction)."""
+    inspection = Inspection.objects.create(
+        enterprise=enterprise,
+        cell_id=enterprise.cell_id,
+        township_id=enterprise.township_id,
+        date=on,
+        kind=kind,
+        is_enforcement=bool(is_enforcement),
+        template=template,
+        inspector_count=len(inspectors),
+        notes=(notes or "").strip(),
+        created_by=by,
+    )
+    inspection.inspectors.set(inspectors)
+    _snapshot_items(inspection, _active_items(template))
     return inspection
 
 
@@ -266,30 +276,9 @@ def start_self(*, enterprise, by, template, on, notes="", client_key=None):
 
 def _start_self(*, enterprise, by, template, on, notes):
     scoping.require(by, "inspection.self", enterprise)
-    if enterprise.status == EnterpriseStatus.CLOSED:
-        raise InspectionError(_("该企业已关闭注销，不能开始检查。"))
-    if template is None or not template.is_active:
-        raise InspectionError(_("请选择启用中的检查表。"))
-    if not isinstance(on, date):
-        raise InspectionError(_("请填写检查日期。"))
-    if error := dates.happened_on_error(on, timezone.localdate(), _("检查日期")):
-        raise InspectionError(error)
-    items = _active_items(template)
+    _refuse_to_open(enterprise, template, on)
     with transaction.atomic():
-        inspection = Inspection.objects.create(
-            enterprise=enterprise,
-            cell_id=enterprise.cell_id,
-            township_id=enterprise.township_id,
-            date=on,
-            kind=Inspection.Kind.SELF,
-            template=template,
-            inspector_count=1,
-            notes=(notes or "").strip(),
-            created_by=by,
-        )
-        inspection.inspectors.set([by])
-        _snapshot_items(inspection, items)
-    return inspection
+        return _open(enterprise, by, on, Inspection.Kind.SELF, template, [by], notes)
 
 
 def record_permission(inspection):
