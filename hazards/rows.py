@@ -82,11 +82,7 @@ def ledger_rows(hazards, as_of, *, criteria=False):
     )
     out = []
     for h in hazards:
-        status = escape(h.status)
-        badges = f'<span class="badge status-{status}">{statuses.get(h.status, status)}</span>'
-        if matches(overdue_q, h):
-            days = escape(late % {"days": (as_of - h.deadline).days})
-            badges += f' <span class="badge overdue-badge">{days}</span>'
+        badges = _status_badges(h, statuses, overdue_q, as_of, late)
         level = levels.get(h.level) or escape(h.level)
         if h.level == Level.MAJOR:
             level = f'<span class="badge text-bg-danger">{level}</span>'
@@ -134,11 +130,7 @@ def work_rows(hazards, as_of):
     )
     out = []
     for h in hazards:
-        status = escape(h.status)
-        badges = f'<span class="badge status-{status}">{statuses.get(h.status, status)}</span>'
-        if matches(overdue_q, h):
-            days = escape(late % {"days": (as_of - h.deadline).days})
-            badges += f' <span class="badge overdue-badge">{days}</span>'
+        badges = _status_badges(h, statuses, overdue_q, as_of, late)
         asked = ""
         if h.extension_requested_until:
             asked = (
@@ -170,3 +162,13 @@ _WORK_LABELS = (
     ("deadline", "整改期限"),
     ("place", "乡镇/网格"),
 )
+
+
+def _status_badges(h, statuses, overdue_q, as_of, late):
+    """The status badge of one row, and "逾期 N 天" beside it while the hazard is overdue."""
+    status = escape(h.status)
+    badges = f'<span class="badge status-{status}">{statuses.get(h.status, status)}</span>'
+    if matches(overdue_q, h):
+        days = escape(late % {"days": (as_of - h.deadline).days})
+        badges += f' <span class="badge overdue-badge">{days}</span>'
+    return badges
