@@ -168,7 +168,25 @@ class EnterpriseAccount(models.Model):
 # docs/domain.md#self-reports). A period is reported once; a correction keeps what it replaced.
 
 
-class MonthlySelfReport(models.Model):
+class SelfReport(models.Model):
+    """What a monthly and a quarterly self-report both hold: who filed it, when, and which
+    version it is (each correction adds one)."""
+
+    note = models.TextField(_("说明"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("填报人"),
+    )
+    submitted_at = models.DateTimeField(_("填报时间"), default=timezone.now, editable=False)
+    version = models.PositiveSmallIntegerField(_("版本"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class MonthlySelfReport(SelfReport):
     """月度自查自报: the enterprise confirms what it found and fixed in one month, read from
     its hazard records when it submits ("本月未发现隐患" when it found none)."""
 
@@ -180,15 +198,6 @@ class MonthlySelfReport(models.Model):
     no_hazards = models.BooleanField(_("本月未发现隐患"), default=False)
     found = models.PositiveIntegerField(_("本月排查隐患数"), default=0)
     fixed = models.PositiveIntegerField(_("本月整改隐患数"), default=0)
-    note = models.TextField(_("说明"), blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("填报人"),
-    )
-    submitted_at = models.DateTimeField(_("填报时间"), default=timezone.now, editable=False)
-    version = models.PositiveSmallIntegerField(_("版本"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("月度自查自报")
@@ -221,7 +230,7 @@ class MonthlySelfReport(models.Model):
         return f"{self.enterprise_id} {self.year}-{self.month:02d}"
 
 
-class QuarterlySelfReport(models.Model):
+class QuarterlySelfReport(SelfReport):
     """季度隐患排查治理情况统计表 (16号令): the figures of the quarter computed from the
     enterprise's hazard records when it submits, frozen, signed by its 主要负责人."""
 
@@ -237,15 +246,6 @@ class QuarterlySelfReport(models.Model):
     as_of = models.DateField(_("状态截至"), editable=False)
     principal = models.CharField(_("主要负责人"), max_length=50)
     signed_on = models.DateField(_("签字日期"))
-    note = models.TextField(_("说明"), blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("填报人"),
-    )
-    submitted_at = models.DateTimeField(_("填报时间"), default=timezone.now, editable=False)
-    version = models.PositiveSmallIntegerField(_("版本"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("季度自查统计表")
