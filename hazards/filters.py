@@ -48,7 +48,13 @@ from hazards.models import (
     Subject,
     SupervisionOrder,
 )
-from hazards.widgets import PlainDateInput, PlainHiddenInput, PlainSelect, PlainTextInput
+from hazards.widgets import (
+    OptionBlock,
+    PlainDateInput,
+    PlainHiddenInput,
+    PlainSelect,
+    PlainTextInput,
+)
 
 STATUS_CHOICES = [
     ("found", _("已登记")),
@@ -441,20 +447,29 @@ class HazardFilter(RecordFilter):
 
 
 class _ScopeOptions(BaseChoiceIterator):
-    """A scope filter's options, read from ``scope_options`` only when iterated."""
+    """A scope filter's options, read from ``scope_options`` only when iterated or drawn:
+    ``PlainSelect`` draws the empty choice (``head``) and then the options as written once
+    with them (``block``)."""
 
     def __init__(self, filterset, name, empty_label):
         self.filterset, self.name, self.empty_label = filterset, name, empty_label
 
+    def head(self):
+        return [("", self.empty_label)]
+
+    def block(self):
+        return self.filterset.scope_options()[self.name + ":html"]
+
     def __iter__(self):
-        yield ("", self.empty_label)
+        yield from self.head()
         yield from self.filterset.scope_options()[self.name]
 
 
 def scope_choices(user, querysets):
     """The options (value, label) of the scope filters of ``user``: ``township``, ``cell``
     (in the grid's order, indented by level) and ``inspector`` (full name, else the user
-    name), read from their ``querysets`` as plain values.
+    name), read from their ``querysets`` as plain values; and under ``<name>:html`` the
+    same options as their select writes them (``hazards.widgets.OptionBlock``).
 
     Kept in the cache per (scope, grid stamp) for ``FILTER_CHOICES_CACHE_SECONDS`` (300; 0
     reads them every time). The stamp is the highest id and the number of the grid cells,
@@ -484,6 +499,8 @@ def scope_choices(user, querysets):
             (pk, f"{first} {last}".strip() or username) for pk, username, first, last in users
         ],
     }
+    # The options as the select writes them, once for the cache time (hazards.widgets).
+    options.update({f"{name}:html": OptionBlock.of(choices) for name, choices in options.items()})
     if key is not None:
         cache.set(key, options, seconds)
     return options

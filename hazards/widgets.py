@@ -12,12 +12,26 @@ filter has any).
 from html import escape as _escape
 
 from django import forms
+from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 
 def escape(value):
     """Django's ``escape`` without its lazy-string wrapper: the same text, a tenth the cost."""
     return _escape(str(value))
+
+
+def _escape_all(texts):
+    """``escape`` of each text, in one call: hundreds of calls (a county user's cells and
+    inspectors, their values and labels) cost more than the page's SQL. Joined by NUL,
+    which forms refuse in text; a list where a text has one anyway is escaped one by one."""
+    if not texts:
+        return []
+    joined = "\0".join(texts)
+    if joined.count("\0") == len(texts) - 1:
+        return escape(joined).split("\0")
+    return [escape(text) for text in texts]
 
 
 def flatatt(attrs):
@@ -30,31 +44,83 @@ def flatatt(attrs):
     )
 
 
+# Lazy labels (gettext_lazy) as translated, per language: each is a module constant of a
+# choices list, translated on every draw otherwise (about 60 gettext calls per ledger page).
+# A lazy string's text depends only on the active language; the entry keeps the label, so
+# its id is not reused while the entry lives.
+_TRANSLATED = {}
+
+
+def _texts(labels):
+    language = get_language()
+    texts = []
+    for label in labels:
+        if isinstance(label, Promise):
+            hit = _TRANSLATED.get((language, id(label)))
+            if hit is None or hit[0] is not label:
+                if len(_TRANSLATED) > 4096:  # labels made per request (format_lazy …)
+                    _TRANSLATED.clear()
+                hit = _TRANSLATED[language, id(label)] = (label, str(label))
+            texts.append(hit[1])
+        else:
+            texts.append(str(label))
+    return texts
+
+
+def option_lines(choices):
+    """The ``<option>`` lines of ``choices`` ((value, label) pairs), none selected, as
+    ``PlainSelect`` writes them."""
+    values, labels = [], []
+    for option_value, label in choices:
+        if isinstance(label, list | tuple):
+            raise NotImplementedError("PlainSelect renders no option groups")
+        values.append("" if option_value is None else str(option_value))
+        labels.append(label)
+    labels = _texts(labels)
+    return [
+        f'  <option value="{value}">{label}</option>'
+        for value, label in zip(_escape_all(values), _escape_all(labels), strict=True)
+    ]
+
+
+class OptionBlock(str):
+    """Options written once (``option_lines`` joined by newlines) and kept, e.g. in the
+    cache with the values they were written from: a select of hundreds of options then
+    costs one ``str.replace`` per chosen value (``PlainSelect``)."""
+
+    __slots__ = ()
+
+    @classmethod
+    def of(cls, choices):
+        return cls("\n".join(option_lines(choices)))
+
+
 class PlainSelect(forms.Select):
+    """``choices`` may be an iterable of (value, label) pairs, or have ``head`` (such pairs,
+    e.g. the empty choice) and ``block`` (an ``OptionBlock`` of the rest)."""
+
     def render(self, name, value, attrs=None, renderer=None):
         chosen = set(self.format_value(value))
         final = self.build_attrs(self.attrs, attrs)
         final.pop("name", None)
         if self.allow_multiple_selected:
             final["multiple"] = True
-        parts = [f'<select name="{escape(name)}"{flatatt(final)}>']
-        values, labels = [], []
-        for option_value, label in self.choices:
-            if isinstance(label, list | tuple):
-                raise NotImplementedError("PlainSelect renders no option groups")
-            values.append("" if option_value is None else str(option_value))
-            labels.append(str(label))
-        # One escape of all the labels at once: hundreds of calls cost more than the page's
-        # SQL. Joined by NUL, which forms refuse in text; a label that has one anyway is
-        # escaped on its own.
-        joined = "\0".join(labels)
-        if joined.count("\0") == len(labels) - 1:
-            labels = escape(joined).split("\0") if labels else []
-        else:
-            labels = [escape(label) for label in labels]
-        for option_value, label in zip(values, labels, strict=True):
-            selected = " selected" if option_value in chosen else ""
-            parts.append(f'  <option value="{escape(option_value)}"{selected}>{label}</option>')
+        block = getattr(self.choices, "block", None)
+        head = self.choices.head() if block is not None else self.choices
+        lines = option_lines(head)
+        for i, line in enumerate(lines):
+            for option in chosen:
+                start = f'  <option value="{escape(option)}">'
+                if line.startswith(start):
+                    lines[i] = start[:-1] + " selected>" + line[len(start) :]
+        parts = [f'<select name="{escape(name)}"{flatatt(final)}>', *lines]
+        if block is not None:
+            block = block()
+            for option in chosen:
+                plain = f'  <option value="{escape(option)}">'
+                block = block.replace(plain, plain[:-1] + " selected>")
+            if block:
+                parts.append(block)
         parts.append("</select>")
         return mark_safe("\n".join(parts))  # noqa: S308 — every value above is escaped
 

@@ -11,11 +11,19 @@ from django.db import connection
 from django.template.defaultfilters import truncatechars
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import lazy
 from django.utils.html import escape
+from django.utils.translation import gettext_lazy
 
 from hazards.models import Hazard, Source
-from hazards.widgets import PlainDateInput, PlainHiddenInput, PlainSelect, PlainTextInput
+from hazards.widgets import (
+    OptionBlock,
+    PlainDateInput,
+    PlainHiddenInput,
+    PlainSelect,
+    PlainTextInput,
+)
 from tests.conftest import login
 from tests.factories import make_criterion, make_hazard, make_standard
 
@@ -250,3 +258,44 @@ def test_my_work_rows_carry_the_overdue_days_the_major_badge_and_the_extension_a
     assert '<span class="badge overdue-badge">逾期4天</span>' in row
     assert '<span class="badge text-bg-danger">重大</span>' in row
     assert f"申请延期至 {asked.isoformat()}</span>" in row
+
+
+class _Block:
+    """Choices as the scope filters give them: the empty choice, then a block written once."""
+
+    def __init__(self, choices):
+        self.choices = choices
+
+    def head(self):
+        return self.choices[:1]
+
+    def block(self):
+        return OptionBlock.of(self.choices[1:])
+
+    def __iter__(self):
+        return iter(self.choices)
+
+
+@pytest.mark.parametrize("value", [None, "", "1", 2, "9"])
+def test_a_select_of_options_written_once_writes_what_django_s_select_writes(value):
+    attrs = {"id": "id_cell", "class": "form-select form-select-sm"}
+    plain = PlainSelect(choices=_Block(CHOICES)).render("cell", value, attrs)
+    django = forms.Select(choices=CHOICES).render("cell", value, attrs)
+    assert squeezed(plain) == squeezed(django)
+
+
+def test_a_select_s_lazy_labels_are_read_in_the_language_of_each_request():
+    """The translated labels are kept per language: a label whose text is the active
+    language shows each request's own."""
+    label = lazy(translation.get_language, str)()
+    choices = [("", gettext_lazy("全部")), ("x", label)]
+    drawn = {}
+    for language in ("zh-hans", "en", "zh-hans"):
+        with translation.override(language):
+            drawn.setdefault(language, []).append(PlainSelect(choices=choices).render("k", "x"))
+    assert '<option value="x" selected>zh-hans</option>' in drawn["zh-hans"][0]
+    assert '<option value="x" selected>en</option>' in drawn["en"][0]
+    assert drawn["zh-hans"][0] == drawn["zh-hans"][1]
+    with translation.override("en"):
+        django = forms.Select(choices=choices).render("k", "x")
+    assert squeezed(drawn["en"][0]) == squeezed(django)
