@@ -844,6 +844,12 @@ def generate(db, n_hazards, seed=2026):
     county = County(n_hazards, writer, seed, groups, make_password(common.PASSWORD))
     t0 = time.perf_counter()
     county.run()
+    # The ledger's state counts (hazards.StateCount): SQLite's triggers counted the rows as
+    # they were written, PostgreSQL's replica mode skipped its triggers. Recount (exact).
+    from hazards.counts import rebuild_state_counts
+
+    rebuild_state_counts()
+    connection.close()
     # Migrate once more, as an upgrade of a running installation would: on SQLite that ends
     # with ANALYZE (core.sqlite), so the planner has the statistics of the data.
     subprocess.run(

@@ -455,6 +455,45 @@ class Hazard(models.Model):
         return overdue_days(self, as_of) or 0
 
 
+class StateCount(models.Model):
+    """How many hazards there are of one (township, cell, status): the ledger's state tabs
+    read these few hundred rows instead of counting a county's hazards (issue 17).
+
+    Kept by the database, not by Python: triggers on the hazards table (migration
+    ``0009_state_counts``) move a hazard's count on every INSERT, DELETE and UPDATE of its
+    status, township or cell, whatever wrote it (the workflow, imports, ``bulk_create``,
+    ``queryset.update``, the admin, raw SQL). A row whose count falls to 0 stays.
+    ``hazards.counts.rebuild_state_counts`` (``manage.py rebuild_state_counts``) recounts
+    from the hazards and says what differed. The fields are named like the hazard's, so
+    ``grid.scoping.limit`` scopes these rows as it scopes hazards.
+    """
+
+    township = models.ForeignKey(
+        "grid.GridCell", on_delete=models.CASCADE, related_name="+", verbose_name=_("乡镇")
+    )
+    cell = models.ForeignKey(
+        "grid.GridCell", on_delete=models.CASCADE, related_name="+", verbose_name=_("网格")
+    )
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices)
+    n = models.BigIntegerField(_("隐患数"), default=0)
+
+    class Meta:
+        verbose_name = _("隐患状态计数")
+        verbose_name_plural = _("隐患状态计数")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["township", "cell", "status"], name="statecount_one_per_place_status"
+            ),
+            models.CheckConstraint(condition=Q(n__gte=0), name="statecount_n_not_negative"),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="statecount_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.township_id}/{self.cell_id} {self.status}: {self.n}"
+
+
 class HazardEvent(models.Model):
     """One append-only line of a hazard's history. Never updated, never deleted."""
 
