@@ -520,6 +520,8 @@ class Table:
     # Enterprises inspected in more than one township (or cell) of the table: counted in
     # each of those rows, once in 合计.
     split_enterprises: list = field(default_factory=list)
+    # When its figures were counted: a page served from the cache (``report``) prints it.
+    computed_at: datetime.datetime = field(default_factory=timezone.now)
 
     @property
     def basis(self):
@@ -750,6 +752,84 @@ def longest_overdue(user, as_of, limit=10, *, township=None):
     return hazards
 
 
+# --- the cache of the report pages ----------------------------------------------------------
+
+# Every record the report pages count is appended to one of these tables, and every hazard
+# transition appends a HazardEvent (and its state interval): their highest ids change
+# whenever one of those changes a figure.
+_STAMP_MODELS = (Hazard, HazardEvent, SupervisionOrder, Inspection, EnforcementAction)
+
+# What the stamp does not see, so shows only once the cache time is over (the pages print
+# when their figures were counted): an inspection *submitted* (its status changes, no new
+# id; the draft it was counted as not yet is), an outing's people changed, an enterprise's
+# industry or a cell's name edited, a record deleted. Covering the first cheaply needs an
+# index on ``inspections_inspection.submitted_at`` (then ``MAX(submitted_at)`` is one
+# index lookup); without it that maximum reads every inspection.
+
+
+def _data_stamp(using="default"):
+    """The highest id of each table the report pages read: one query of five index lookups.
+
+    Not a read of records (no scope applies): only a version number for the cache key.
+    """
+    ops = connections[using].ops
+    parts = []
+    for model in _STAMP_MODELS:
+        pk, table = ops.quote_name(model._meta.pk.column), ops.quote_name(model._meta.db_table)
+        parts.append(f"(SELECT MAX({pk}) FROM {table})")  # noqa: S608 — names from the models
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}")
+        return "-".join(str(v or 0) for v in cursor.fetchone())
+
+
+def _scope_key(user):
+    scope = scoping.scope_of(user)
+    if scope.everything:
+        return "all"
+    ids = f"t{sorted(scope.township_ids)}c{sorted(scope.cell_ids)}"
+    return hashlib.sha256(ids.encode()).hexdigest()[:24]
+
+
+def _key_part(value):
+    """A criterion as text for a cache key: a record by its id, a date in ISO form."""
+    if value is None:
+        return ""
+    if hasattr(value, "pk"):
+        return str(value.pk)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def counted_once(kind, user, parts, seconds, count):
+    """``count()``, kept in the cache for ``seconds`` per (``kind``, the user's scope,
+    ``parts``, language, data stamp); ``seconds`` 0 counts afresh every time.
+
+    The one cache of the report pages (the dashboard and 汇总). A new hazard, any hazard
+    transition (it writes an event), a new inspection, enforcement action or supervision
+    order changes the stamp and so the figures at once; the edits ``_STAMP_MODELS``' note
+    lists show within ``seconds``, so a page that uses this prints when its figures were
+    counted. Exports, commands and closings never read it: they call the queries.
+    """
+    if seconds <= 0:
+        return count()
+    key = ":".join(
+        (
+            kind,
+            _scope_key(user),
+            *(_key_part(part) for part in parts),
+            translation.get_language() or "",
+            _data_stamp(),
+        )
+    )
+    key = f"{kind}:{hashlib.sha256(key.encode()).hexdigest()}"  # short, and any criterion text
+    result = cache.get(key)
+    if result is None:
+        result = count()
+        cache.set(key, result, seconds)
+    return result
+
+
 # --- the dashboard --------------------------------------------------------------------------
 
 
@@ -776,66 +856,57 @@ class Dashboard:
         return self.by_township.total  # the same definitions, already counted
 
 
-# Every record the dashboard counts is appended to one of these tables, and every hazard
-# transition appends a HazardEvent: their highest ids change whenever a figure can.
-_STAMP_MODELS = (Hazard, HazardEvent, SupervisionOrder, Inspection, EnforcementAction)
-
-
-def _data_stamp(using="default"):
-    """The highest id of each table the dashboard reads: one query of five index lookups.
-
-    Not a read of records (no scope applies): only a version number for the cache key.
-    """
-    ops = connections[using].ops
-    parts = []
-    for model in _STAMP_MODELS:
-        pk, table = ops.quote_name(model._meta.pk.column), ops.quote_name(model._meta.db_table)
-        parts.append(f"(SELECT MAX({pk}) FROM {table})")  # noqa: S608 — names from the models
-    with connections[using].cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(parts)}")
-        return "-".join(str(v or 0) for v in cursor.fetchone())
-
-
-def _scope_key(user):
-    scope = scoping.scope_of(user)
-    if scope.everything:
-        return "all"
-    ids = f"t{sorted(scope.township_ids)}c{sorted(scope.cell_ids)}"
-    return hashlib.sha256(ids.encode()).hexdigest()[:24]
-
-
 def dashboard(user, today):
     """The dashboard's tables for ``user`` on ``today``, cached for a few minutes.
 
     At 1,000,000 hazards the two tables and the overdue list cost about 1 s of SQL per view
-    (docs/benchmarks.md), the same for every user of the same scope. They are kept in the
-    cache per (scope, day, language, data stamp) for ``DASHBOARD_CACHE_SECONDS``: a new
-    hazard, any hazard transition (it writes an event), a new inspection, enforcement
-    action or supervision order changes the stamp and so the figures at once; other edits
-    show within the cache time, and the page prints when its figures were counted.
+    (docs/benchmarks.md), the same for every user of the same scope. They are kept per
+    (scope, day, language, data stamp) for ``DASHBOARD_CACHE_SECONDS`` (``counted_once``).
     """
-    seconds = getattr(settings, "DASHBOARD_CACHE_SECONDS", 300)
-    key = None
-    if seconds > 0:
-        key = ":".join(
-            (
-                "dashboard",
-                _scope_key(user),
-                today.isoformat(),
-                translation.get_language() or "",
-                _data_stamp(),
-            )
+
+    def count():
+        return Dashboard(
+            by_township=report_table(user, year_start, today, today, GROUP_TOWNSHIP),
+            trend=report_table(user, twelve_months_ago(today), today, today, GROUP_MONTH),
+            overdue=longest_overdue(user, today),
+            computed_at=timezone.now(),
         )
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
+
     year_start = today.replace(month=1, day=1)
-    result = Dashboard(
-        by_township=report_table(user, year_start, today, today, GROUP_TOWNSHIP),
-        trend=report_table(user, twelve_months_ago(today), today, today, GROUP_MONTH),
-        overdue=longest_overdue(user, today),
-        computed_at=timezone.now(),
+    seconds = getattr(settings, "DASHBOARD_CACHE_SECONDS", 300)
+    return counted_once("dashboard", user, (today,), seconds, count)
+
+
+# --- the report page ------------------------------------------------------------------------
+
+# The criteria of ``report_table`` after ``group_by``, in the order of the cache key.
+REPORT_CRITERIA = (
+    "period_from",
+    "period_to",
+    "as_of",
+    "township",
+    "cell",
+    "industry",
+    "inspector",
+    "source",
+)
+
+
+def report(user, today, group_by=GROUP_TOWNSHIP, **criteria):
+    """``report_table`` for the report page (汇总), cached for a few minutes.
+
+    A year of the county is 330,000 hazards to count, 0.8–1.3 s of SQL at 1,000,000
+    (docs/benchmarks.md §10), the same for every viewer of the same scope and criteria. The
+    table is kept per (scope, day, every criterion and the grouping, language, data stamp)
+    for ``REPORT_CACHE_SECONDS`` (``counted_once``); ``table.computed_at`` says when it was
+    counted. Only the page reads this: the Excel export, the commands and a closed period
+    (封账) count afresh, and so does the page of a period that is closed (the view).
+    """
+    unknown = set(criteria) - set(REPORT_CRITERIA)
+    if unknown:
+        raise TypeError(f"unknown report criteria {sorted(unknown)}")
+    parts = (today, group_by, *(criteria.get(name) for name in REPORT_CRITERIA))
+    seconds = getattr(settings, "REPORT_CACHE_SECONDS", 300)
+    return counted_once(
+        "report", user, parts, seconds, lambda: report_table(user, group_by=group_by, **criteria)
     )
-    if key is not None:
-        cache.set(key, result, seconds)
-    return result

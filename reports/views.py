@@ -1,5 +1,7 @@
+import math
 import tempfile
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -53,15 +55,26 @@ def dashboard(request):
 
 @login_required
 def report(request):
-    """The report of docs/domain.md#the-numbers for the chosen period, as-of date and scope."""
+    """The report of docs/domain.md#the-numbers for the chosen period, as-of date and scope.
+
+    The table comes from ``queries.report``, cached per scope and criteria for a few
+    minutes (``REPORT_CACHE_SECONDS``); the page says when it was counted. The page of a
+    closed period (封账) counts afresh: its banner sets the closed table against this one.
+    """
     user = request.user
     _require_reports(user)
     form = ReportForm(request.GET, user=user)
     table = closing = None
+    cache_minutes = 0
     if form.is_valid():
-        table = queries.report_table(user, group_by=form.cleaned_data["group"], **form.criteria())
-        if not table.criteria.source:  # a closed table counts every source
-            closing = periods.closing_matching(table.criteria.period_from, table.criteria.period_to)
+        group, criteria = form.cleaned_data["group"], form.criteria()
+        if not criteria["source"]:  # a closed table counts every source
+            closing = periods.closing_matching(criteria["period_from"], criteria["period_to"])
+        if closing:
+            table = queries.report_table(user, group_by=group, **criteria)
+        else:
+            table = queries.report(user, timezone.localdate(), group, **criteria)
+            cache_minutes = math.ceil(max(settings.REPORT_CACHE_SECONDS, 0) / 60)
     export_query = request.GET.copy()
     export_query.pop("group", None)
     return render(
@@ -74,6 +87,8 @@ def report(request):
             # The closed period that is exactly this one, if any: the banner says so.
             "closing": closing,
             "slug": periods.slug_of(closing) if closing else "",
+            # Minutes an edit that adds no record may take to show (0: counted afresh).
+            "cache_minutes": cache_minutes,
         },
     )
 
