@@ -172,3 +172,24 @@ def _status_badges(h, statuses, overdue_q, as_of, late):
         days = escape(late % {"days": (as_of - h.deadline).days})
         badges += f' <span class="badge overdue-badge">{days}</span>'
     return badges
+
+
+def filter_fields(form, skip=()):
+    """The filter card's fields but ``skip``, as the card's loop wrote them: a hidden field
+    as its input, any other in a column with its label. One function instead of a template
+    loop of five lookups a field (issue 17)."""
+    parts = []
+    for field in form:
+        if field.name in skip:
+            continue
+        if field.is_hidden:
+            parts.append(str(field))
+            continue
+        parts.append(
+            '<div class="col-6 col-md-4 col-lg-2">\n'
+            f'  <label class="form-label small mb-1" for="{escape(field.id_for_label)}">'
+            f"{escape(field.label)}</label>\n"
+            f"  {field}\n"
+            "</div>"
+        )
+    return mark_safe("\n".join(parts))  # noqa: S308 — labels escaped, fields are widgets' HTML

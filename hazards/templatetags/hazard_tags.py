@@ -6,6 +6,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hazards import rows
 from hazards.models import Hazard, Status
 
 register = template.Library()
@@ -41,6 +42,12 @@ def sort_link(context, label, asc, desc=""):
         label,
         arrow,
     )
+
+
+@register.simple_tag
+def filter_fields(form, *skip):
+    """The filter card's fields but ``skip``, each with its label (``hazards.rows``)."""
+    return rows.filter_fields(form, skip)
 
 
 @register.simple_tag(takes_context=True)
