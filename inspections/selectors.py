@@ -169,17 +169,31 @@ def default_period(today=None):
 MISSING_PER_CELL = 5
 
 
+def _inspected(date_from, date_to):
+    """A counted inspection of the enterprise of the outer query in the period."""
+    return Exists(
+        Inspection.objects.counted().filter(
+            enterprise_id=OuterRef("pk"), date__gte=date_from, date__lte=date_to
+        )
+    )
+
+
 def _coverage_enterprises(user, date_from, date_to):
     """Enterprises in scope and not closed, each with ``was_inspected`` in the period."""
-    inspected = Inspection.objects.counted().filter(
-        enterprise_id=OuterRef("pk"),
-        date__gte=date_from,
-        date__lte=date_to,
-    )
     return (
         scoping.enterprises_for(user)
         .exclude(status=EnterpriseStatus.CLOSED)
-        .annotate(was_inspected=Exists(inspected))
+        .annotate(was_inspected=_inspected(date_from, date_to))
+    )
+
+
+def _not_inspected(user, date_from, date_to):
+    """Enterprises in scope, not closed and not inspected in the period (the test in the
+    WHERE clause only: not computed a second time as a column)."""
+    return (
+        scoping.enterprises_for(user)
+        .exclude(status=EnterpriseStatus.CLOSED)
+        .filter(~_inspected(date_from, date_to))
     )
 
 
@@ -187,8 +201,8 @@ def coverage_missing(user, date_from, date_to, cell):
     """Every enterprise of one village cell not inspected in the period, highest risk first:
     the rows of the board's village page."""
     return (
-        _coverage_enterprises(user, date_from, date_to)
-        .filter(cell=cell, was_inspected=False)
+        _not_inspected(user, date_from, date_to)
+        .filter(cell=cell)
         .annotate(risk_rank=RISK_RANK)
         .only("id", "name", "risk", "cell_id", "township_id", "industry")
         .order_by("risk_rank", "name", "id")
@@ -201,13 +215,17 @@ def coverage(user, date_from, date_to, township=None, per_cell=None):
     inspected yet, red first (their number is ``total - inspected``).
 
     Four queries whatever the size: cells, per-cell counts, the first not inspected of each
-    cell (a row number per cell), done.
+    cell (a row number per cell over the id, name and risk of every enterprise not
+    inspected: at 1M hazards the county's 13,000–20,000), done. The listed enterprises
+    carry their id, name, risk and cell: what the board shows.
     """
     per_cell = per_cell or MISSING_PER_CELL
     enterprises = _coverage_enterprises(user, date_from, date_to)
+    not_inspected = _not_inspected(user, date_from, date_to)
     cells = scoping.cells_for(user).filter(level=GridCell.Level.VILLAGE, is_active=True)
     if township is not None:
         enterprises = enterprises.filter(township=township)
+        not_inspected = not_inspected.filter(township=township)
         cells = cells.filter(township=township)
     counts = {
         row["cell"]: row
@@ -217,18 +235,21 @@ def coverage(user, date_from, date_to, township=None, per_cell=None):
     }
     missing = defaultdict(list)
     for e in (
-        enterprises.filter(was_inspected=False)
-        .annotate(
-            risk_rank=RISK_RANK,
+        not_inspected.annotate(
             rank=Window(
                 RowNumber(),
-                partition_by=[F("cell_id")],
-                order_by=[RISK_RANK.copy(), F("name"), F("id")],
+                # ``cell_id + 0``, not ``cell_id``: SQLite would otherwise walk the index
+                # on (cell, risk) for the partitions' order and read every enterprise row
+                # out of order, then sort each cell's part (SQLite 1M, 20,000 not inspected:
+                # 350–425 ms; as one sort after a plain scan: 150–240 ms). PostgreSQL sorts
+                # either way.
+                partition_by=[F("cell_id") + 0],
+                order_by=[RISK_RANK, F("name"), F("id")],
             ),
         )
         .filter(rank__lte=per_cell)
-        .only("id", "name", "risk", "cell_id", "township_id", "industry")
-        .order_by("risk_rank", "name", "id")
+        .only("id", "name", "risk", "cell_id")
+        .order_by("cell_id", "rank")
     ):
         missing[e.cell_id].append(e)
     townships = {}

@@ -31,6 +31,7 @@ from inspections.forms import (
     SubmitForm,
 )
 from inspections.models import Inspection, Outing
+from inspections.rows import coverage_rows
 
 PAGE_SIZE = 30
 
@@ -737,9 +738,12 @@ def coverage(request):
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("cell", None)
+    query = query.urlencode()
+    for t in board:  # a row per village, rendered in Python (inspections.rows)
+        t.rows_html = coverage_rows(t.cells, query)
     context.update(
         board=board,
-        query=query.urlencode(),
+        query=query,
         totals={
             "total": sum(t.total for t in board),
             "inspected": sum(t.inspected for t in board),

@@ -118,6 +118,40 @@ def test_the_board_lists_the_first_not_inspected_and_counts_them_all(
     assert response.context["totals"] == {"total": 10, "inspected": 1}
 
 
+# The board's rows as the template wrote them before inspections.rows took them over.
+ROWS_TEMPLATE = """{% load i18n ht %}{% for c in t.cells %}
+      <tr data-cell="{{ c.cell.pk }}">
+        <td class="text-nowrap">{{ c.cell.name }}</td>
+        <td class="text-end">{{ c.inspected }}</td>
+        <td class="text-end">{{ c.total }}</td>
+        <td class="text-end">{% if c.rate is None %}—{% else %}{{ c.rate }}%{% endif %}</td>
+        <td class="wrap">{% if c.missing %}
+          <details{% if c.missing_count <= 5 %} open{% endif %}><summary class="small">{% blocktranslate count n=c.missing_count %}{{ n }} 家未检查{% plural %}{{ n }} 家未检查{% endblocktranslate %}</summary>
+          {% for e in c.missing %}<div class="small">{% risk_badge e %} {{ e.name }}</div>{% endfor %}
+          </details>
+          {% if c.more %}<div class="small"><a href="?{% if query %}{{ query }}&amp;{% endif %}cell={{ c.cell.pk }}">{% blocktranslate with m=c.more n=c.missing_count %}另有 {{ m }} 家未列出，查看全部 {{ n }} 家{% endblocktranslate %}</a></div>{% endif %}
+        {% elif c.total %}<span class="text-success small">{% translate "已全部检查" %}</span>{% endif %}</td>
+      </tr>
+    {% endfor %}"""  # noqa: E501
+
+
+@pytest.mark.parametrize("query", ["", "date_from=2026-01-01&date_to=2026-12-31&township=2"])
+def test_the_boards_rows_are_the_html_the_template_wrote(client, personas, grid, crowded, query):
+    from django.template import Context, Template
+
+    from inspections.rows import coverage_rows
+
+    EnterpriseFactory(name="<A&B> 厂", cell=grid.village_a2, risk=RiskColour.RED)
+    board = selectors.coverage(personas.county, *selectors.default_period())
+    assert {c.cell.name for t in board for c in t.cells} == {"东村", "西村", "南村"}
+    template = Template(ROWS_TEMPLATE)
+    for t in board:  # a village with more than listed, one listing all, one with none
+        expected = template.render(Context({"t": t, "query": query}))
+        assert coverage_rows(t.cells, query) == expected
+    body = login(client, personas.county).get(reverse("inspections:coverage")).content.decode()
+    assert "&lt;A&amp;B&gt; 厂" in body and "<tbody>\n      <tr data-cell=" in body
+
+
 def test_a_villages_whole_list_comes_a_page_at_a_time(client, personas, grid, crowded):
     login(client, personas.supervisor)
     url = reverse("inspections:coverage")
