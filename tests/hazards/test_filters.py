@@ -238,3 +238,24 @@ def test_as_of_defaults_to_today_in_shanghai(personas, time_machine):
     time_machine.move_to(datetime.fromisoformat("2026-03-01 00:30 +08:00"))
     result = hazard_list(personas.supervisor, {})
     assert result.as_of_date.isoformat() == "2026-03-01"
+
+
+def test_two_filter_sets_share_no_filter_field_or_queryset(personas, grid):
+    """Each filter set copies the declared filters for itself (not deep-copied, issue 17):
+    one user's scope options never reach another's form, and the declaration stays bare."""
+    from hazards.selectors import Ledger
+
+    county = hazard_list(personas.county, {})
+    township = hazard_list(personas.supervisor, {})
+    for name in ("township", "cell", "inspector", "status"):
+        assert county.filters[name] is not township.filters[name]
+        assert county.filters[name].extra is not township.filters[name].extra
+        assert county.form.fields[name] is not township.form.fields[name]
+        assert county.form.fields[name].widget is not township.form.fields[name].widget
+        assert "_field" not in Ledger.base_filters[name].__dict__
+    county_towns = {c.pk for c in county.form.fields["township"].queryset}
+    township_towns = {c.pk for c in township.form.fields["township"].queryset}
+    assert township_towns == {grid.town_a.pk} < county_towns
+    # A method filter calls the filter set it belongs to.
+    assert county.filters["status"].filter.f is county.filters["status"]
+    assert county.filters["status"].parent is county
