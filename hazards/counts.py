@@ -1,7 +1,7 @@
 """The hazards per (township, cell, status) that the database keeps (issue 17).
 
-``StateCount`` rows are written by triggers on the hazards table (migration
-``0009_state_counts``), never by Python. Here: the ledger's state tabs read from them, and
+``StateCount`` rows are written by triggers on the hazards table (migrations
+``0009_state_counts`` and ``0010_state_counts_per_statement``), never by Python. Here: the ledger's state tabs read from them, and
 ``rebuild_state_counts``, which recounts them from the hazards and says what differed.
 """
 

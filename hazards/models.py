@@ -459,10 +459,11 @@ class StateCount(models.Model):
     """How many hazards there are of one (township, cell, status): the ledger's state tabs
     read these few hundred rows instead of counting a county's hazards (issue 17).
 
-    Kept by the database, not by Python: triggers on the hazards table (migration
-    ``0009_state_counts``) move a hazard's count on every INSERT, DELETE and UPDATE of its
-    status, township or cell, whatever wrote it (the workflow, imports, ``bulk_create``,
-    ``queryset.update``, the admin, raw SQL). A row whose count falls to 0 stays.
+    Kept by the database, not by Python: triggers on the hazards table (migrations
+    ``0009_state_counts``, row triggers, and on PostgreSQL ``0010``, statement triggers)
+    move a hazard's count on every INSERT, DELETE and UPDATE of its status, township or
+    cell, whatever wrote it (the workflow, imports, ``bulk_create``, ``queryset.update``,
+    the admin, raw SQL). A row whose count falls to 0 stays.
     ``hazards.counts.rebuild_state_counts`` (``manage.py rebuild_state_counts``) recounts
     from the hazards and says what differed. The fields are named like the hazard's, so
     ``grid.scoping.limit`` scopes these rows as it scopes hazards.
