@@ -151,3 +151,23 @@ def test_the_page_of_a_closed_period_counts_afresh(client, personas, ten_hazards
     assert any("WITH base AS" in q["sql"] for q in second_queries)
     content = second.content.decode()
     assert "该期已封账上报（第1版" in content and "最迟" not in content
+
+
+def test_the_forms_selects_write_djangos_options_without_the_blank_lines(personas, grid):
+    import re
+
+    from django import forms
+    from django.http import QueryDict
+
+    from reports.forms import ReportForm
+
+    data = QueryDict(f"township={grid.town_a.pk}&cell={grid.village_a1.pk}&group=cell")
+    plain = ReportForm(data, user=personas.county)
+    django = ReportForm(data, user=personas.county)
+    for field in django.fields.values():
+        if isinstance(field.widget, forms.Select):
+            field.widget = forms.Select(choices=field.widget.choices)
+    for name in ("township", "cell", "industry", "inspector", "source", "group"):
+        expected = re.sub(r"\n\s*\n", "\n", str(django[name]))
+        assert str(plain[name]) == expected
+    assert f'<option value="{grid.village_a1.pk}" selected>' in str(plain["cell"])
