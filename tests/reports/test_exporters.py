@@ -398,19 +398,32 @@ def test_rows_written_through_reused_cells_keep_their_own_values_and_formats():
     assert total[0].font.b and not first[0].font.b and not last[0].font.b
 
 
-def test_the_fast_row_path_writes_the_same_workbook_as_a_cell_per_value():
-    """``Sheet.append`` takes shortcuts (plain strings and dates, reused styled cells); the
-    workbook must be the one a cell per value (``Sheet._cell``) writes, part by part."""
+def xlsx_parts(data):
+    """A workbook's parts by name, docProps (the time it was saved) aside."""
     import zipfile
 
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    return {n: archive.read(n) for n in archive.namelist() if not n.startswith("docProps")}
+
+
+def test_the_fast_row_path_writes_the_same_workbook_as_openpyxl_with_a_cell_per_value(
+    monkeypatch,
+):
+    """``Sheet.append`` takes shortcuts (rows written as XML by ``core.xlsx``, reused styled
+    cells, plain strings and dates); the workbook must be the one openpyxl writes itself
+    from a cell per value (``Sheet._cell``), part by part: rows that fall back to
+    openpyxl's cells (a quote prefix) between XML rows, an empty row, text lxml escapes."""
     from django.utils import timezone
 
     from core import xlsx
 
     day = datetime.date(2026, 1, 5)
     at = timezone.make_aware(datetime.datetime(2026, 1, 5, 9, 30))
-    row = ["ZH-1", "=cmd", "\x01控制", "-5", "@x", "#N/A", "说明\n第二行", "", None, day,
-           at, Decimal("1200.00"), 3, True, 2.5]  # fmt: skip
+    plain = ["ZH-1", "a&b <c> \"d\" 'e'", " 前后空格 ", "说明\n第二行\r\n", "😀\u3000", "", None,
+             "#NAME", "x", day, at, Decimal("1200.00"), 3, True, 2.5]  # fmt: skip
+    careful = ["ZH-2", "=cmd", "\x01控制", "-5", "@x", "#N/A", "说明", "", None, day,
+               at, Decimal("0.10"), 12345678901234567, False, Decimal("0.125")]  # fmt: skip
+    empty = [None] * 15
     columns = [xlsx.Column(str(i)) for i in range(9)] + [
         xlsx.Column("日期", kind=xlsx.DATE),
         xlsx.Column("时间", kind=xlsx.DATETIME),
@@ -419,18 +432,58 @@ def test_the_fast_row_path_writes_the_same_workbook_as_a_cell_per_value():
         xlsx.Column("是", kind=xlsx.INT),
         xlsx.Column("率", kind=xlsx.RATE),
     ]
+    rows = [plain, careful, plain, empty, careful, plain]
 
     def parts(fast):
+        monkeypatch.setattr(xlsx.Sheet, "rows_as_xml", fast)
         out = io.BytesIO()
         with xlsx.XlsxWriter(out) as book:
             sheet = book.sheet("表", columns, heading="标题")
-            for _ in range(3):
+            for row in rows:
                 if fast:
                     sheet.append(row)
                 else:
                     sheet.ws.append([sheet._cell(c, v) for c, v in zip(columns, row, strict=True)])
-            sheet.append_total(row)
-        archive = zipfile.ZipFile(io.BytesIO(out.getvalue()))
-        return {n: archive.read(n) for n in archive.namelist() if not n.startswith("docProps")}
+            sheet.append_total(plain)
+            if fast:
+                sheet.append(plain)
+            else:
+                sheet.ws.append([sheet._cell(c, v) for c, v in zip(columns, plain, strict=True)])
+        return xlsx_parts(out.getvalue())
 
-    assert parts(fast=True) == parts(fast=False)
+    fast = parts(fast=True)
+    assert fast == parts(fast=False)
+    assert fast["xl/worksheets/sheet1.xml"].count(b"<row ") == 2 + 6 + 2
+
+
+def test_the_ledger_file_is_the_one_openpyxl_writes_itself(
+    grid, personas, enterprise_a1, monkeypatch, time_machine
+):
+    """The whole ledger export (both sheets) with its data rows written as XML is the
+    file openpyxl writes from cells, part by part."""
+    from core import xlsx
+    from hazards.models import Hazard
+
+    time_machine.move_to(datetime.datetime(2026, 4, 10, 10, tzinfo=datetime.UTC), tick=False)
+    hazards = bulk_hazards(
+        enterprise_a1, 3, status=Status.DEADLINE, found_on=D(2026, 3, 1), deadline=D(2026, 3, 31)
+    )
+    bulk_hazards(enterprise_a1, 2, status=Status.CLOSED, description="一处 & <两处>")
+    Hazard.objects.filter(pk=hazards[1].pk).update(
+        description="=SUM(A1)", funds_yuan=Decimal("1234.50"), measures=" 前后空格 "
+    )
+    for h in hazards:
+        h.finders.add(personas.inspector)
+        event(h, personas.inspector, "register", "", Status.FOUND, note="+登记")
+        event(h, personas.inspector, "set_deadline", Status.FOUND, Status.DEADLINE, note="期限")
+
+    def parts(fast):
+        monkeypatch.setattr(xlsx.Sheet, "rows_as_xml", fast)
+        out = io.BytesIO()
+        build_exporter("ledger", personas.county, {"as_of": "2026-04-10"}).write(out)
+        return xlsx_parts(out.getvalue())
+
+    fast = parts(fast=True)
+    assert fast == parts(fast=False)
+    # "一处 & <两处>" as lxml writes it (the data rows' XML is compared, not left out).
+    assert b"&#19968;&#22788; &amp; &lt;&#20004;&#22788;&gt;" in fast["xl/worksheets/sheet1.xml"]
