@@ -8,10 +8,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from hazards import workflow
 from hazards.models import Hazard
+from inspections.models import Inspection
 from reports import periods
 from tests.conftest import login
 from tests.factories import make_hazard
@@ -101,6 +103,22 @@ def test_a_new_inspection_shows_at_once(client, personas, enterprise_a1, ten_haz
     assert view(client)[0].context["table"].total.visits == 2
 
 
+def test_a_draft_inspection_submitted_shows_at_once(
+    client, personas, enterprise_a1, ten_hazards, cached, time_machine
+):
+    """Submitting writes no new record: the stamp reads the latest submission time (the
+    server's clock, inspections.services.submit)."""
+    draft = bulk_inspection(enterprise_a1, personas.supervisor, date=D(2026, 3, 2))
+    Inspection.objects.filter(pk=draft.pk).update(status=Inspection.Status.DRAFT, submitted_at=None)
+    login(client, personas.county)
+    assert view(client)[0].context["table"].total.visits == 1
+    time_machine.shift(datetime.timedelta(seconds=1))
+    Inspection.objects.filter(pk=draft.pk).update(
+        status=Inspection.Status.SUBMITTED, submitted_at=timezone.now()
+    )
+    assert view(client)[0].context["table"].total.visits == 2
+
+
 def test_an_edit_without_a_new_record_shows_once_the_cache_time_is_over(
     client, personas, ten_hazards, cached, time_machine
 ):
@@ -109,7 +127,7 @@ def test_an_edit_without_a_new_record_shows_once_the_cache_time_is_over(
     assert found(response) == 10
     content = response.content.decode()
     assert "统计时间 2026-07-15 18:00" in content
-    assert "其他修改（如提交检查记录）最迟 5 分钟后计入" in content
+    assert "其他修改（如企业行业、网格名称的修改）最迟 5 分钟后计入" in content
     move_out_of_the_period(ten_hazards, 3)
     assert found(view(client)[0]) == 10
     time_machine.shift(datetime.timedelta(seconds=301))
