@@ -82,9 +82,12 @@ class Ledger(HazardFilter):
     逾期 count of the scope from ``hazard_tabs`` (``hazards.counts.tab_counts``): the same
     figures as counting, always current, for every user and every write.
 
-    Otherwise they are counted (``HazardFilter.tab_counts``); for a scope wider than one
-    township they are kept per (scope, filters but the state, status date, data stamp) for
-    ``LEDGER_TABS_CACHE_SECONDS``, like the dashboard's tables (reports.queries.dashboard).
+    Otherwise they are counted (``HazardFilter.tab_counts``). Either way, for a scope wider
+    than one township they are kept per (scope, filters but the state, status date, data
+    stamp) for ``LEDGER_TABS_CACHE_SECONDS``, like the dashboard's tables
+    (reports.queries.dashboard): the county's 逾期 alone is tens of thousands of index
+    entries at 1,000,000 hazards (6 ms on SQLite, 8.5 ms on PostgreSQL), its filtered tabs
+    a count of the county.
     The data stamp is the highest id of hazards and of hazard events: a new hazard and every
     transition (each writes an event) change it, so the tabs and "共 N 条" follow at once. A
     keyword search (``q``, which also reads enterprise names) is never cached. An enterprise
@@ -92,13 +95,17 @@ class Ledger(HazardFilter):
     """
 
     def tab_counts(self):
-        if self._counts_kept():
-            return counts.tab_counts(self.user, self.queryset, self.as_of_date)
+        kept = self._counts_kept()
+        count = (
+            (lambda: counts.tab_counts(self.user, self.queryset, self.as_of_date))
+            if kept
+            else super().tab_counts
+        )
         seconds = getattr(settings, "LEDGER_TABS_CACHE_SECONDS", 300)
         scope = scoping.scope_of(self.user)
         wide = scope.everything or len(scope.township_ids) > 1
         if seconds <= 0 or not wide or not self.form.is_valid() or self.form.cleaned_data.get("q"):
-            return super().tab_counts()
+            return count()
         filters = sorted(
             (name, str(getattr(value, "pk", value)))
             for name, value in self.form.cleaned_data.items()
@@ -113,7 +120,7 @@ class Ledger(HazardFilter):
         key = "ledger-tabs:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
         tabs = cache.get(key)
         if tabs is None:
-            tabs = super().tab_counts()
+            tabs = count()
             cache.set(key, tabs, seconds)
         return tabs
 
