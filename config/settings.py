@@ -263,8 +263,8 @@ DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300)
 # The report page's table (汇总), per scope and criteria, by the same data stamp (0: never
 # cached); its Excel export, the commands and a closed period's page always count afresh.
 REPORT_CACHE_SECONDS = env.int("REPORT_CACHE_SECONDS", default=300)
-# The ledger's state tabs of a scope wider than one township, by the same data stamp (0:
-# never cached); with no filter they are read from hazards.StateCount, with a filter counted.
+# The ledger's state tabs of a scope of places (not an enterprise account), by the same data
+# stamp (0: never cached); with no filter read from hazards.StateCount, with a filter counted.
 LEDGER_TABS_CACHE_SECONDS = env.int("LEDGER_TABS_CACHE_SECONDS", default=300)
 # The filter cards' township, cell and inspector options, kept per scope and grid stamp (a new
 # or removed cell, assignment or user shows at once, a renamed one within this time); 0: off.
