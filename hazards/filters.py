@@ -23,12 +23,12 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import connections
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
+from core.stamps import table_stamp
 from enterprises.models import Industry
 from grid import scoping
 from grid.forms import CellChoiceField
@@ -545,14 +545,7 @@ def scope_choices(user, querysets):
 
 def _grid_stamp(using):
     """Highest id and count of grid cells, assignments and users: one query."""
-    ops = connections[using].ops
-    parts = []
-    for model in (GridCell, Assignment, get_user_model()):
-        pk, table = ops.quote_name(model._meta.pk.column), ops.quote_name(model._meta.db_table)
-        parts.append(f"(SELECT MAX({pk}) FROM {table}), (SELECT COUNT(*) FROM {table})")  # noqa: S608 — names from the models
-    with connections[using].cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(parts)}")
-        return "-".join(str(v or 0) for v in cursor.fetchone())
+    return table_stamp(using, (GridCell, Assignment, get_user_model()), counts=True)
 
 
 def status_q(value, as_of):

@@ -10,11 +10,11 @@ from itertools import groupby
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connections
 from django.db.models import Count, F, Min, Prefetch, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 
+from core.stamps import table_stamp
 from criteria.models import Criterion
 from grid import roles, scoping
 from grid.models import GridCell, tree_key
@@ -146,14 +146,7 @@ class Ledger(HazardFilter):
 
 def _hazard_stamp(using):
     """The highest id of hazards and of hazard events: one query of two index lookups."""
-    ops = connections[using].ops
-    parts = []
-    for model in (Hazard, HazardEvent):
-        pk, table = ops.quote_name(model._meta.pk.column), ops.quote_name(model._meta.db_table)
-        parts.append(f"(SELECT MAX({pk}) FROM {table})")  # noqa: S608 — names from the models
-    with connections[using].cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(parts)}")
-        return "-".join(str(v or 0) for v in cursor.fetchone())
+    return table_stamp(using, (Hazard, HazardEvent))
 
 
 def hazard_get(user, pk):

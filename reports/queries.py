@@ -34,6 +34,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.stamps import table_stamp
 from enterprises.models import Industry
 from grid import scoping
 from grid.models import GridCell, in_tree_order
@@ -767,21 +768,8 @@ _STAMP_MODELS = (Hazard, HazardEvent, SupervisionOrder, Inspection, EnforcementA
 
 def _data_stamp(using="default"):
     """The highest id of each table the report pages read and the latest submission of an
-    inspection: one query of six index lookups.
-
-    Not a read of records (no scope applies): only a version number for the cache key.
-    """
-    ops = connections[using].ops
-    parts = []
-    for model in _STAMP_MODELS:
-        pk, table = ops.quote_name(model._meta.pk.column), ops.quote_name(model._meta.db_table)
-        parts.append(f"(SELECT MAX({pk}) FROM {table})")  # noqa: S608 — names from the models
-    submitted = ops.quote_name(Inspection._meta.get_field("submitted_at").column)
-    table = ops.quote_name(Inspection._meta.db_table)
-    parts.append(f"(SELECT MAX({submitted}) FROM {table})")  # noqa: S608 — names from the model
-    with connections[using].cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(parts)}")
-        return "-".join(str(v or 0) for v in cursor.fetchone())
+    inspection: one query of six index lookups (``core.stamps``)."""
+    return table_stamp(using, _STAMP_MODELS, latest=[(Inspection, "submitted_at")])
 
 
 def _scope_key(user):
