@@ -105,20 +105,23 @@ class PlainSelect(forms.Select):
         final.pop("name", None)
         if self.allow_multiple_selected:
             final["multiple"] = True
+        # Each chosen value's opening tag as ``option_lines`` writes it, and with ``selected``.
+        marks = [
+            (f'  <option value="{v}">', f'  <option value="{v}" selected>')
+            for v in _escape_all(sorted(chosen))
+        ]
         block = getattr(self.choices, "block", None)
         head = self.choices.head() if block is not None else self.choices
         lines = option_lines(head)
         for i, line in enumerate(lines):
-            for option in chosen:
-                start = f'  <option value="{escape(option)}">'
-                if line.startswith(start):
-                    lines[i] = start[:-1] + " selected>" + line[len(start) :]
+            for plain, selected in marks:
+                if line.startswith(plain):
+                    lines[i] = selected + line[len(plain) :]
         parts = [f'<select name="{escape(name)}"{flatatt(final)}>', *lines]
         if block is not None:
             block = block()
-            for option in chosen:
-                plain = f'  <option value="{escape(option)}">'
-                block = block.replace(plain, plain[:-1] + " selected>")
+            for plain, selected in marks:
+                block = block.replace(plain, selected)
             if block:
                 parts.append(block)
         parts.append("</select>")
