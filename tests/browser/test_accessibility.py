@@ -403,7 +403,7 @@ def test_the_larger_text_toggle_scales_the_type_and_keeps_the_phone_page_narrow(
         expect(page.locator("main#content")).to_be_focused()
     base = page.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)")
     with journey.step("打开大字模式"):
-        page.get_by_role("button", name="菜单").click()
+        inspector.menu()
         page.get_by_role("button", name="大字模式").click()
         expect(page.locator("html")).to_have_class("text-larger")
         inspector.check_page()
@@ -414,7 +414,7 @@ def test_the_larger_text_toggle_scales_the_type_and_keeps_the_phone_page_narrow(
         expect(page.locator("html")).to_have_class("text-larger")
         inspector.check_page()
     with journey.step("关闭大字模式"):
-        page.get_by_role("button", name="菜单").click()
+        inspector.menu()
         page.get_by_role("button", name="标准字号").click()
         expect(page.locator("html")).not_to_have_class("text-larger")
         inspector.check_page()
