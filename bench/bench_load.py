@@ -180,6 +180,38 @@ def worker_cpu(master):
     return total
 
 
+def cpu_times():
+    """The machine's CPU jiffies so far (/proc/stat): user+nice+system, idle+iowait, steal."""
+    try:
+        with open("/proc/stat", encoding="ascii") as fh:
+            f = [int(x) for x in fh.readline().split()[1:9]]
+    except (OSError, ValueError):
+        return None
+    return {"busy": f[0] + f[1] + f[2] + f[5] + f[6], "idle": f[3] + f[4], "steal": f[7]}
+
+
+def host_share(before, after):
+    """What the host left us while the pages ran: the share of CPU time the hypervisor took
+    for other guests (steal) and our own busy share. A p99 measured while a fifth of the CPU
+    went elsewhere reads that, not only the page."""
+    if before is None or after is None:
+        return {}
+    d = {k: after[k] - before[k] for k in before}
+    total = sum(d.values()) or 1
+    return {"steal_pct": round(d["steal"] * 100 / total, 1),
+            "busy_pct": round(d["busy"] * 100 / total, 1)}  # fmt: skip
+
+
+def python_speed():
+    """Seconds for 10 million additions in a plain loop: the same work on every run, so
+    runs on a fast and a slow host can be told apart (1.0-1.1 s on a quiet host of this
+    class, 2-3 s when it is shared)."""
+    start, total = time.perf_counter(), 0
+    for i in range(10_000_000):
+        total += i
+    return round(time.perf_counter() - start, 2)
+
+
 def start_gunicorn(db, n, port, workers):
     env = common.child_env(db, n)
     subprocess.run(
@@ -243,6 +275,8 @@ def main(argv=None):
     proc = start_gunicorn(args.db, args.hazards, port, args.workers)
     headers = None if args.no_gzip else {"Accept-Encoding": "gzip"}
     out = {"workers": args.workers, "rounds": args.rounds, "gzip": not args.no_gzip}
+    out["host"] = {"python_loop_s": python_speed()}
+    start_cpu = cpu_times()
     try:
         jars = {
             who: [login(port, users[i % len(users)]) for i in range(args.clients)]
@@ -283,6 +317,7 @@ def main(argv=None):
                     round(a / b, 2) if b else None
                     for a, b in zip(ledger["rounds_rps"], bare["rounds_rps"], strict=True)
                 ]
+        out["host"].update(host_share(start_cpu, cpu_times()))
         # The dashboard, as before (county users: its tables come from the cache, §4).
         status, location, _ = request(port, "GET", "/reports/", jars["county"][0])
         if status == 200:

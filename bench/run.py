@@ -237,6 +237,11 @@ def verdicts(r):
         out.append(("county ledger, queries", f"{c['queries_page_5']} / {c['queries_page_50']} / "
                     f"{c['queries_few_rows']} (5 rows / 50 rows / few matches)", "constant", same))  # fmt: skip
     load = r.get("load", {})
+    host = load.get("host", {})
+    if "steal_pct" in host:
+        out.append(("host during the gunicorn runs", f"{host['steal_pct']:.1f}% of CPU time "
+                    f"taken by the hypervisor (steal), {host['busy_pct']:.1f}% busy; 10⁷ "
+                    f"additions {host['python_loop_s']:.2f} s", "—", None))  # fmt: skip
     for who, name in (("township", "township supervisor"), ("county", "county user")):
         led, bare = load.get(f"ledger_{who}", {}), load.get(f"bare_{who}", {})
         if "rps" in led and "rps" in bare:
