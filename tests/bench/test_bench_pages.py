@@ -28,3 +28,23 @@ def test_the_report_marks_a_page_over_the_bound_as_missed():
     rows = {name: met for name, _figure, _target, met in run.verdicts({"pages": pages})}
     assert rows["county page: ledger"] is True
     assert rows["county page: summary"] is False
+
+
+def test_the_host_s_share_is_worked_out_from_two_readings_of_proc_stat():
+    from bench import bench_load
+
+    before = {"busy": 1000, "idle": 500, "steal": 100}
+    after = {"busy": 1700, "idle": 700, "steal": 200}
+
+    assert bench_load.host_share(before, after) == {"steal_pct": 10.0, "busy_pct": 70.0}
+    assert bench_load.host_share(None, after) == {}
+
+
+def test_the_report_prints_the_host_s_share_beside_the_gunicorn_figures():
+    load = {"host": {"python_loop_s": 2.5, "steal_pct": 12.5, "busy_pct": 80.0}}
+
+    rows = {name: (figure, met) for name, figure, _t, met in run.verdicts({"load": load})}
+
+    figure, met = rows["host during the gunicorn runs"]
+    assert "12.5%" in figure and "2.50 s" in figure
+    assert met is None  # a reading, not a goal
