@@ -26,6 +26,8 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.choices import BaseChoiceIterator
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.stamps import table_stamp
@@ -49,6 +51,7 @@ from hazards.models import (
     Subject,
     SupervisionOrder,
 )
+from hazards.rows import filter_fields
 from hazards.widgets import (
     OptionBlock,
     PlainDateInput,
@@ -267,8 +270,39 @@ class RecordFilter(django_filters.FilterSet):
         """``scope_choices`` of this filter set's user and querysets, read once."""
         if not hasattr(self, "_scope_options"):
             querysets = {n: self.filters[n].queryset for n in ("township", "cell", "inspector")}
-            self._scope_options = scope_choices(self.user, querysets)
+            self._scope_options = scope_choices(self.user, querysets, key=self.options_key())
         return self._scope_options
+
+    def options_key(self):
+        """``choices_key`` of this filter set's user, read once (None: not kept)."""
+        if not hasattr(self, "_options_key"):
+            self._options_key = (
+                choices_key(self.user, self.queryset.db) if self.user is not None else None
+            )
+        return self._options_key
+
+    def card(self, skip=()):
+        """The filter card's fields but ``skip`` (``hazards.rows.filter_fields``), kept in the
+        cache with the scope options they draw (issue 17: 1.4 ms of a county user's ledger).
+
+        The card is a function of the form's data, the scope options (their key names the
+        scope and the grid stamp) and the language: those make the key, with the form's
+        class, prefix and ``skip``. A form with errors is drawn afresh (its messages).
+        """
+        form = self.form
+        key = self.options_key()
+        if key is None or not form.is_valid():
+            return filter_fields(form, skip)
+        data = form.data
+        getlist = getattr(data, "getlist", lambda name: [data[name]])
+        values = sorted((name, getlist(name)) for name in data if name not in (*skip, "page"))
+        parts = (key, get_language(), type(self).__name__, form.prefix, skip, values)
+        card_key = "filter-card:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+        html = cache.get(card_key)
+        if html is None:
+            html = str(filter_fields(form, skip))
+            cache.set(card_key, html, settings.FILTER_CHOICES_CACHE_SECONDS)
+        return mark_safe(html)  # noqa: S308 — filter_fields' HTML, escaped when it was drawn
 
     @classmethod
     def get_filters(cls):
@@ -502,26 +536,22 @@ class _ScopeOptions(BaseChoiceIterator):
         yield from self.filterset.scope_options()[self.name]
 
 
-def scope_choices(user, querysets):
+def scope_choices(user, querysets, *, key=False):
     """The options (value, label) of the scope filters of ``user``: ``township``, ``cell``
     (in the grid's order, indented by level) and ``inspector`` (full name, else the user
     name), read from their ``querysets`` as plain values; and under ``<name>:html`` the
     same options as their select writes them (``hazards.widgets.OptionBlock``).
 
     Kept in the cache per (scope, grid stamp) for ``FILTER_CHOICES_CACHE_SECONDS`` (300; 0
-    reads them every time). The stamp is the highest id and the number of the grid cells,
-    the assignments and the users, one query: a new or removed cell, assignment or user
-    shows at once, a renamed one within the cache time.
+    reads them every time) under ``choices_key`` (``key``: that key, already read). The
+    stamp is the highest id and the number of the grid cells, the assignments and the
+    users, one query: a new or removed cell, assignment or user shows at once, a renamed
+    one within the cache time.
     """
     seconds = settings.FILTER_CHOICES_CACHE_SECONDS
-    key = None
-    if seconds > 0:
-        scope = scoping.scope_of(user)
-        parts = (
-            f"e{scope.everything}t{sorted(scope.township_ids)}c{sorted(scope.cell_ids)}",
-            _grid_stamp(querysets["cell"].db),
-        )
-        key = "filter-choices:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+    if key is False:
+        key = choices_key(user, querysets["cell"].db)
+    if key is not None:
         cached = cache.get(key)
         if cached is not None:
             return cached
@@ -541,6 +571,19 @@ def scope_choices(user, querysets):
     if key is not None:
         cache.set(key, options, seconds)
     return options
+
+
+def choices_key(user, using):
+    """The cache key of ``user``'s scope options: their scope and the grid stamp (one
+    query); None when ``FILTER_CHOICES_CACHE_SECONDS`` is 0."""
+    if settings.FILTER_CHOICES_CACHE_SECONDS <= 0:
+        return None
+    scope = scoping.scope_of(user)
+    parts = (
+        f"e{scope.everything}t{sorted(scope.township_ids)}c{sorted(scope.cell_ids)}",
+        _grid_stamp(using),
+    )
+    return "filter-choices:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
 def _grid_stamp(using):

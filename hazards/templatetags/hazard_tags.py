@@ -6,7 +6,6 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hazards import rows
 from hazards.models import Hazard, Status
 
 register = template.Library()
@@ -45,9 +44,10 @@ def sort_link(context, label, asc, desc=""):
 
 
 @register.simple_tag
-def filter_fields(form, *skip):
-    """The filter card's fields but ``skip``, each with its label (``hazards.rows``)."""
-    return rows.filter_fields(form, skip)
+def filter_fields(filterset, *skip):
+    """The filter card's fields but ``skip``, each with its label (``hazards.rows``), kept
+    in the cache per scope and data (``RecordFilter.card``)."""
+    return filterset.card(skip)
 
 
 @register.simple_tag(takes_context=True)

@@ -44,3 +44,30 @@ def test_an_excel_export_is_not_compressed_again(client, personas, enterprise_a1
     assert not response.has_header("Content-Encoding")
     body = b"".join(response.streaming_content) if response.streaming else response.content
     assert body[:2] == b"PK"  # the .xlsx itself (a zip), not a gzip stream
+
+
+@pytest.mark.parametrize("level", [1, 9])
+def test_the_ledger_is_compressed_at_the_configured_level(
+    client, personas, enterprise_a1, settings, level
+):
+    """GZIP_LEVEL (1 by default, nginx's): the same page, smaller at 9 than at 1."""
+    for _ in range(20):
+        make_hazard(enterprise_a1, personas.inspector)
+    login(client, personas.county)
+    sizes = {}
+    for each in (level, 10 - level):
+        settings.GZIP_LEVEL = each
+        response = client.get(reverse("hazards:list"), HTTP_ACCEPT_ENCODING="gzip")
+        assert response["Content-Length"] == str(len(response.content))
+        html = gzip.decompress(response.content).decode()
+        assert html.rstrip().endswith("</html>")
+        # The random file name (0-99 bytes) is left out of the comparison.
+        name_end = response.content.index(b"\x00", 10) + 1
+        sizes[each] = len(response.content) - name_end
+    assert sizes[9] < sizes[1]
+
+
+def test_a_short_answer_is_sent_as_it_is(client):
+    response = client.get("/healthz", HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200
+    assert not response.has_header("Content-Encoding")
