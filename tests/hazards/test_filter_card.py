@@ -44,9 +44,7 @@ def test_the_card_is_drawn_once_and_then_read_from_the_cache(client, personas, d
     assert '<select name="cell"' in second
 
 
-def test_a_chosen_cell_is_selected_on_its_query_and_on_no_other(
-    client, personas, grid, drawn
-):
+def test_a_chosen_cell_is_selected_on_its_query_and_on_no_other(client, personas, grid, drawn):
     login(client, personas.supervisor)
     chosen = f'<option value="{grid.area_a.pk}" selected>'
     assert chosen in card_of(client.get(URL, {"cell": grid.area_a.pk}))
