@@ -55,7 +55,7 @@ class TextGZipMiddleware(MiddlewareMixin):
         patch_vary_headers(response, ("Accept-Encoding",))
         if not _ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
             return response
-        compressed = compress(response.content, getattr(settings, "GZIP_LEVEL", 1))
+        compressed = compress(response.content, settings.GZIP_LEVEL)
         if len(compressed) >= len(response.content):
             return response
         response.content = compressed

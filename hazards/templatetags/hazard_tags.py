@@ -44,7 +44,7 @@ def sort_link(context, label, asc, desc=""):
 
 
 @register.simple_tag
-def filter_fields(filterset, *skip):
+def filter_card(filterset, *skip):
     """The filter card's fields but ``skip``, each with its label (``hazards.rows``), kept
     in the cache per scope and data (``RecordFilter.card``)."""
     return filterset.card(skip)

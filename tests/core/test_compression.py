@@ -46,16 +46,15 @@ def test_an_excel_export_is_not_compressed_again(client, personas, enterprise_a1
     assert body[:2] == b"PK"  # the .xlsx itself (a zip), not a gzip stream
 
 
-@pytest.mark.parametrize("level", [1, 9])
 def test_the_ledger_is_compressed_at_the_configured_level(
-    client, personas, enterprise_a1, settings, level
+    client, personas, enterprise_a1, settings
 ):
     """GZIP_LEVEL (1 by default, nginx's): the same page, smaller at 9 than at 1."""
     for _ in range(20):
         make_hazard(enterprise_a1, personas.inspector)
     login(client, personas.county)
     sizes = {}
-    for each in (level, 10 - level):
+    for each in (1, 9):
         settings.GZIP_LEVEL = each
         response = client.get(reverse("hazards:list"), HTTP_ACCEPT_ENCODING="gzip")
         assert response["Content-Length"] == str(len(response.content))

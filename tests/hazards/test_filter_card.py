@@ -21,7 +21,7 @@ def drawn(monkeypatch, settings):
     real = filters.filter_fields
 
     def counting(form, skip=()):
-        calls.append(dict(form.data))
+        calls.append(form)
         return real(form, skip)
 
     monkeypatch.setattr(filters, "filter_fields", counting)
